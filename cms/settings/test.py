@@ -1,0 +1,25 @@
+"""Settings for the test suite: SQLite file by default, PostgreSQL when DATABASE_URL is set."""
+
+import os
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A file, not :memory:, so parallel threads and the separate worker process of
+# the integration tests see the same database with real SQLite locking.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.environ.get("TEST_SQLITE_PATH", str(BASE_DIR / "var" / "test-db.sqlite3")),  # noqa: F405
+    }
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+
+# Tasks run inline unless a test starts a real worker (Q_SYNC=0 in its environment).
+Q_CLUSTER["sync"] = env_bool("Q_SYNC", True)  # noqa: F405
+
+WAGTAILADMIN_BASE_URL = "http://testserver"

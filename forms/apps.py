@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FormsConfig(AppConfig):
+    name = "forms"
+    # An explicit label: "forms" would clash with django.forms if that is ever installed.
+    label = "strategy_forms"
+    verbose_name = _("Registration forms")
+    default_auto_field = "django.db.models.BigAutoField"
