@@ -130,7 +130,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 
 
 # Static and media files
