@@ -1,0 +1,26 @@
+"""Errors raised by the registration service, each with a message a resident can read."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistrationError(Exception):
+    """Base class: `message` is shown to the person (translated)."""
+
+    message = _("The registration could not be saved.")
+
+    def __init__(self, message=None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class RegistrationClosed(RegistrationError):
+    message = _("Registration for this workshop is not open at the moment.")
+
+
+class CapacityBelowConfirmed(RegistrationError):
+    message = _("The capacity cannot be lower than the number of confirmed registrations.")
+
+
+class InvalidCancellationLink(RegistrationError):
+    message = _("This cancellation link is not valid. Please use the link from your confirmation e-mail.")

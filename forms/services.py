@@ -1,0 +1,216 @@
+"""Every rule about places in workshop sessions.
+
+The page's ``serve``, the cancel view, the admin and the task queue call these
+functions; nothing else decides capacity. Each public function is one database
+transaction. The session row is locked before places are counted, so two
+requests for the last place are serialised: PostgreSQL takes a row lock
+(SELECT ... FOR UPDATE) and SQLite runs every transaction as BEGIN IMMEDIATE
+(see ``SQLITE_OPTIONS`` in the settings), which holds the database write lock
+from the start of the transaction.
+"""
+
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import notify
+from .exceptions import CapacityBelowConfirmed, InvalidCancellationLink, RegistrationClosed
+from .models import Registration, WorkshopSession
+
+Status = Registration.Status
+
+CANCEL_SALT = "forms.registration.cancel"
+
+REFUSED = "refused"
+DUPLICATE_MESSAGE = _("You are already registered for this session with this e-mail address.")
+FULL_MESSAGE = _("There are no places left in this session.")
+
+
+@dataclass(frozen=True)
+class SessionOutcome:
+    """What happened to one session of a submission."""
+
+    session: WorkshopSession
+    status: str  # one of Registration.Status, or REFUSED
+    registration: Registration | None = None
+    waitlist_position: int | None = None
+    message: str = ""
+
+    @property
+    def confirmed(self):
+        return self.status == Status.CONFIRMED
+
+    @property
+    def waitlisted(self):
+        return self.status == Status.WAITLISTED
+
+    @property
+    def refused(self):
+        return self.status == REFUSED
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    registration: Registration
+    already_cancelled: bool
+    promoted: Registration | None
+
+
+def normalise_email(email):
+    return email.strip().lower()
+
+
+def _lock_session(session_id):
+    return WorkshopSession.objects.select_for_update(of=("self",)).select_related("page").get(pk=session_id)
+
+
+def _confirmed_count(session):
+    return session.registrations.filter(status=Status.CONFIRMED).count()
+
+
+def waitlist_position(registration):
+    """1 for the first person waiting, 2 for the next… (FIFO by arrival)."""
+    return (
+        Registration.objects.filter(
+            session_id=registration.session_id, status=Status.WAITLISTED, id__lt=registration.id
+        ).count()
+        + 1
+    )
+
+
+def sessions_with_places(page):
+    """The page's live sessions, each annotated with ``confirmed_count`` and ``places_left``.
+
+    Counted in one query on every call, never cached, so remaining places are current.
+    """
+    sessions = page.sessions.annotate(
+        confirmed_count=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
+        waitlisted_count=Count("registrations", filter=Q(registrations__status=Status.WAITLISTED)),
+    ).order_by("sort_order", "starts_at")
+    for session in sessions:
+        session.places_left = max(session.capacity - session.confirmed_count, 0)
+    return sessions
+
+
+def register(
+    page,
+    *,
+    sessions,
+    full_name,
+    email,
+    phone="",
+    form_data=None,
+    source=Registration.Source.ONLINE,
+    enforce_window=True,
+    now=None,
+):
+    """Register one person for one or more sessions of ``page``.
+
+    Each session is decided on its own (confirmed, waitlisted or refused) inside
+    one transaction, so a submission is stored whole or not at all. Raises
+    ``RegistrationClosed`` outside the registration window, and ``ValueError`` for a
+    session that does not belong to the page (the form rejects those first).
+    """
+    now = now or timezone.now()
+    if enforce_window and not page.registration_is_open(now):
+        raise RegistrationClosed()
+    session_ids = sorted({s.pk if isinstance(s, WorkshopSession) else int(s) for s in sessions})
+    if not session_ids:
+        raise ValueError("No session chosen.")
+    email = normalise_email(email)
+    outcomes = []
+    with transaction.atomic():
+        # Lock in id order so two multi-session submissions cannot deadlock.
+        for session_id in session_ids:
+            session = _lock_session(session_id)
+            if session.page_id != page.pk:
+                raise ValueError(f"Session {session_id} does not belong to page {page.pk}.")
+            outcomes.append(
+                _register_for_locked_session(
+                    page, session, full_name=full_name, email=email, phone=phone,
+                    form_data=form_data or {}, source=source, now=now,
+                )
+            )
+    return outcomes
+
+
+def _register_for_locked_session(page, session, *, full_name, email, phone, form_data, source, now):
+    if session.registrations.filter(email=email, status__in=Registration.ACTIVE_STATUSES).exists():
+        return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
+    if _confirmed_count(session) < session.capacity:
+        status = Status.CONFIRMED
+    elif page.waitlist_enabled:
+        status = Status.WAITLISTED
+    else:
+        return SessionOutcome(session, REFUSED, message=FULL_MESSAGE)
+    try:
+        # The savepoint keeps the rest of the submission if the unique constraint fires.
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                page=page, session=session, full_name=full_name.strip(), email=email, phone=phone.strip(),
+                form_data=form_data, status=status, source=source, status_changed_at=now,
+            )
+    except IntegrityError:
+        return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
+    notify.registration_created(registration)
+    position = waitlist_position(registration) if status == Status.WAITLISTED else None
+    return SessionOutcome(session, status, registration, waitlist_position=position)
+
+
+def cancel(registration, *, by_staff=False, now=None):
+    """Cancel a registration; a freed place goes to the first person waiting, in the same transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status == Status.CANCELLED:
+            return CancelOutcome(registration, already_cancelled=True, promoted=None)
+        was_confirmed = registration.status == Status.CONFIRMED
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = registration.status_changed_at = now
+        registration.save(update_fields=["status", "cancelled_at", "status_changed_at"])
+        notify.registration_cancelled(registration, by_staff=by_staff)
+        promoted = _promote_waiters(session, now) if was_confirmed else []
+    return CancelOutcome(registration, already_cancelled=False, promoted=promoted[0] if promoted else None)
+
+
+def promote_waiters(session, now=None):
+    """Fill free places from the waitlist, first come first served. Returns the promoted registrations."""
+    with transaction.atomic():
+        return _promote_waiters(_lock_session(session.pk), now or timezone.now())
+
+
+def _promote_waiters(session, now):
+    free = session.capacity - _confirmed_count(session)
+    if free <= 0:
+        return []
+    promoted = list(session.registrations.filter(status=Status.WAITLISTED).order_by("id")[:free])
+    for registration in promoted:
+        registration.status = Status.CONFIRMED
+        registration.promoted_at = registration.status_changed_at = now
+        registration.save(update_fields=["status", "promoted_at", "status_changed_at"])
+        notify.registration_promoted(registration)
+    return promoted
+
+
+def check_capacity_change(session, new_capacity):
+    """Refuse a capacity below the number of confirmed registrations (used by the admin form)."""
+    if session.pk and new_capacity < _confirmed_count(session):
+        raise CapacityBelowConfirmed()
+
+
+def cancel_token(registration):
+    """A signed, unguessable token for the self-service cancellation link."""
+    return signing.dumps(registration.pk, salt=CANCEL_SALT)
+
+
+def registration_from_cancel_token(token):
+    try:
+        pk = signing.loads(token, salt=CANCEL_SALT)
+        return Registration.objects.select_related("session", "page").get(pk=pk)
+    except (signing.BadSignature, Registration.DoesNotExist, TypeError, ValueError) as exc:
+        raise InvalidCancellationLink() from exc
