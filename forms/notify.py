@@ -16,3 +16,11 @@ def registration_cancelled(registration, *, by_staff=False):
 
 def registration_promoted(registration):
     pass
+
+
+def form_submitted(submission):
+    """A plain survey was submitted: staff are told through the queue, never inside the request."""
+
+
+def sessions_published(page):
+    """A workshop page was published: session times or capacities may have changed (reminders follow)."""
