@@ -28,6 +28,7 @@ def env_list(name, default=""):
 INSTALLED_APPS = [
     "strategy_pages",
     "forms.apps.FormsConfig",
+    "notifications",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
