@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -207,5 +208,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django_q": {"level": os.environ.get("Q_LOG_LEVEL", "WARNING")}},
+    "loggers": {
+        "django_q": {"level": os.environ.get("Q_LOG_LEVEL", "WARNING")},
+        # Wagtail 8 runs its own background work through django-tasks and logs every task at INFO.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
+
+
+# Notifications (notifications/ outbox, sent by the django-q2 worker; see notifications/services.py).
+# Failed SMTP attempts are retried after BASE, 2×BASE, 4×BASE… seconds (at most MAX) until
+# MAX_ATTEMPTS, then shown as failed in the admin. A "sending" claim older than CLAIM_TIMEOUT
+# (never less than the task timeout) belongs to a dead worker and is taken over.
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))
+NOTIFICATIONS_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "60"))
+NOTIFICATIONS_RETRY_MAX_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_MAX_SECONDS", "3600"))
+NOTIFICATIONS_CLAIM_TIMEOUT = int(os.environ.get("NOTIFICATIONS_CLAIM_TIMEOUT", str(Q_CLUSTER["timeout"])))
+NOTIFICATIONS_STALL_SECONDS = int(os.environ.get("NOTIFICATIONS_STALL_SECONDS", "600"))
+NOTIFICATIONS_DIGEST_HOUR = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR", "7"))

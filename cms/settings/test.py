@@ -23,3 +23,7 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 Q_CLUSTER["sync"] = env_bool("Q_SYNC", True)  # noqa: F405
 
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Notifications: the integration tests' worker process delivers over SMTP to a loopback server
+# (TEST_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend, EMAIL_HOST/EMAIL_PORT from base.py).
+EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", EMAIL_BACKEND)  # noqa: F405

@@ -1,0 +1,58 @@
+"""RSS 2.0 and Atom feeds of a news index, served by NewsIndexPage's routes."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+FEED_ITEMS = 20
+
+
+class NewsRssFeed(Feed):
+    def __init__(self, index_page):
+        super().__init__()
+        self.index_page = index_page
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        return self.index_page
+
+    def title(self, index_page):
+        return index_page.title
+
+    def link(self, index_page):
+        return index_page.get_full_url(self.request)
+
+    def description(self, index_page):
+        return index_page.meta_description or _("News about the municipality's development strategy")
+
+    def items(self, index_page):
+        return index_page.get_news().prefetch_related("tags")[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.intro
+
+    def item_link(self, item):
+        return item.get_full_url(self.request)
+
+    def item_pubdate(self, item):
+        # Feeds need a moment in time; the page only has a day, so use its start in local time.
+        return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time.min))
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+
+class NewsAtomFeed(NewsRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, index_page):
+        return self.description(index_page)

@@ -1,0 +1,114 @@
+"""Template tags of the public site: navigation, latest news and contact-data helpers."""
+
+import re
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from strategy_pages.models import NewsIndexPage, NewsPage
+
+register = template.Library()
+
+
+def _site(context):
+    request = context.get("request")
+    return Site.find_for_request(request) if request else None
+
+
+@register.inclusion_tag("strategy_pages/includes/main_menu.html", takes_context=True)
+def main_menu(context):
+    site = _site(context)
+    if site is None:
+        return {"menu_items": [], "home": None}
+    home = site.root_page
+    current = context.get("page")
+    items = []
+    for item in home.get_children().live().public().in_menu():
+        # A section counts as current for all pages below it, for aria-current.
+        is_current = bool(current) and current.path.startswith(item.path)
+        items.append({"page": item, "is_current": is_current, "is_exact": is_current and current.pk == item.pk})
+    return {
+        "menu_items": items,
+        "home": home,
+        "home_is_current": bool(current) and current.pk == home.pk,
+        "request": context.get("request"),
+    }
+
+
+@register.inclusion_tag("strategy_pages/includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context):
+    page = context.get("page")
+    site = _site(context)
+    if page is None or site is None or page.depth <= site.root_page.depth:
+        return {"ancestors": []}
+    ancestors = page.get_ancestors().filter(depth__gte=site.root_page.depth)
+    return {"ancestors": ancestors, "page": page, "request": context.get("request")}
+
+
+@register.inclusion_tag("strategy_pages/includes/latest_news.html", takes_context=True)
+def latest_news(context, limit=4):
+    """The newest published news of the current site, without the page being shown."""
+    news = (
+        NewsPage.objects.live()
+        .public()
+        .select_related("image")
+        .prefetch_related("image__renditions")
+        .order_by("-date", "-first_published_at")
+    )
+    site = _site(context)
+    if site is not None:
+        news = news.descendant_of(site.root_page)
+    if page := context.get("page"):
+        news = news.exclude(pk=page.pk)
+    return {"news": news[:limit], "request": context.get("request")}
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url):
+    """An absolute URL on the same host as the canonical page URLs (the Site's configured root URL)."""
+    if site := _site(context):
+        return site.root_url + url
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request else url
+
+
+@register.filter
+def tel_href(phone):
+    """'(22) 484 23 90' -> 'tel:+48224842390': digits only, Polish country code when missing."""
+    number = re.sub(r"[^\d+]", "", phone or "")
+    if number.startswith("00"):
+        number = "+" + number[2:]
+    elif not number.startswith("+") and len(number) == 9:
+        number = "+48" + number
+    return f"tel:{number}"
+
+
+@register.filter
+def protected_email(address):
+    """Shows an e-mail address in a form robots do not harvest.
+
+    The readable text spells out the symbols; static/js/email.js turns it into a mailto link
+    from the reversed parts kept in data attributes.
+    """
+    if not address or "@" not in address:
+        return ""
+    user, domain = address.rsplit("@", 1)
+    at, dot = _("[at]"), _("[dot]")
+    readable = f" {at} ".join([user, f" {dot} ".join(domain.split("."))])
+    return format_html(
+        '<span class="protected-email" data-user="{}" data-domain="{}">{}</span>', user[::-1], domain[::-1], readable
+    )
+
+
+@register.inclusion_tag("strategy_pages/includes/feed_links.html", takes_context=True)
+def news_feed_links(context):
+    """<link rel="alternate"> to the site's news feeds, so readers find them from any page."""
+    site = _site(context)
+    if site is None:
+        return {}
+    return {
+        "news_index": NewsIndexPage.objects.live().descendant_of(site.root_page).first(),
+        "request": context.get("request"),
+    }
