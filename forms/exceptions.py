@@ -21,6 +21,14 @@ class RegistrationClosed(RegistrationError):
 class CapacityBelowConfirmed(RegistrationError):
     message = _("The capacity cannot be lower than the number of confirmed registrations.")
 
+    def __init__(self, confirmed=None):
+        message = None
+        if confirmed is not None:
+            message = _(
+                "The number of places cannot be lower than the number of confirmed registrations (%(confirmed)d)."
+            ) % {"confirmed": confirmed}
+        super().__init__(message)
+
 
 class InvalidCancellationLink(RegistrationError):
     message = _("This cancellation link is not valid. Please use the link from your confirmation e-mail.")

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import notify
 from .exceptions import CapacityBelowConfirmed, InvalidCancellationLink, RegistrationClosed
-from .models import Registration, WorkshopSession
+from .models import Registration, WorkshopPage, WorkshopSession
 
 Status = Registration.Status
 
@@ -28,6 +28,9 @@ CANCEL_SALT = "forms.registration.cancel"
 REFUSED = "refused"
 DUPLICATE_MESSAGE = _("You are already registered for this session with this e-mail address.")
 FULL_MESSAGE = _("There are no places left in this session.")
+PAGE_HAS_REGISTRATIONS_MESSAGE = _(
+    "This page (or a page below it) has workshop registrations and cannot be deleted. Unpublish it instead."
+)
 
 
 @dataclass(frozen=True)
@@ -87,13 +90,45 @@ def sessions_with_places(page):
 
     Counted in one query on every call, never cached, so remaining places are current.
     """
-    sessions = page.sessions.annotate(
+    return _set_places_left(list(_annotate_places(page.sessions.all()).order_by("sort_order", "starts_at")))
+
+
+def _annotate_places(sessions):
+    return sessions.annotate(
         confirmed_count=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
         waitlisted_count=Count("registrations", filter=Q(registrations__status=Status.WAITLISTED)),
-    ).order_by("sort_order", "starts_at")
+    )
+
+
+def _set_places_left(sessions):
     for session in sessions:
         session.places_left = max(session.capacity - session.confirmed_count, 0)
     return sessions
+
+
+def upcoming_workshops(limit=3, now=None):
+    """Live, public workshop pages with sessions still to come, soonest first, each with
+    ``upcoming_sessions`` annotated like ``sessions_with_places``. Two queries plus Wagtail's
+    view-restriction lookup, whatever the number of pages and sessions; never cached."""
+    now = now or timezone.now()
+    upcoming = Q(sessions__starts_at__gte=now)
+    sessions = _annotate_places(WorkshopSession.objects.filter(starts_at__gte=now)).order_by("starts_at", "pk")
+    pages = list(
+        WorkshopPage.objects.live()
+        .public()
+        .filter(upcoming)
+        .annotate(next_start=Min("sessions__starts_at", filter=upcoming))
+        .order_by("next_start", "pk")
+        .prefetch_related(Prefetch("sessions", queryset=sessions, to_attr="upcoming_sessions"))[:limit]
+    )
+    for page in pages:
+        _set_places_left(page.upcoming_sessions)
+    return pages
+
+
+def page_tree_has_registrations(page):
+    """True when the page or any page below it holds registrations (they must never be lost)."""
+    return Registration.objects.filter(page__path__startswith=page.path).exists()
 
 
 def register(
@@ -199,8 +234,11 @@ def _promote_waiters(session, now):
 
 def check_capacity_change(session, new_capacity):
     """Refuse a capacity below the number of confirmed registrations (used by the admin form)."""
-    if session.pk and new_capacity < _confirmed_count(session):
-        raise CapacityBelowConfirmed()
+    if not session.pk:
+        return
+    confirmed = _confirmed_count(session)
+    if new_capacity < confirmed:
+        raise CapacityBelowConfirmed(confirmed)
 
 
 def cancel_token(registration):

@@ -4,14 +4,31 @@ Rules about places (capacity, waitlist, cancellation) live in ``forms.services``
 models only hold data.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.contrib.forms.models import AbstractForm, AbstractFormField, AbstractFormSubmission
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.models import (
+    AbstractForm,
+    AbstractFormField,
+    AbstractFormSubmission,
+    validate_to_address,
+)
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.fields import StreamField
 from wagtail.models import Orderable
+from wagtail.search import index
+
+from strategy_pages.blocks import BaseStreamBlock
+
+from ..admin_forms import WorkshopPageForm
+from ..forms import RegistrationFormBuilder
+from .notification_settings import WorkshopNotificationSettings
 
 
 class WorkshopFormField(AbstractFormField):
@@ -20,9 +37,12 @@ class WorkshopFormField(AbstractFormField):
     page = ParentalKey("WorkshopPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class WorkshopPage(AbstractForm):
+class WorkshopPage(WorkshopNotificationSettings, AbstractForm):
     """A workshop (one evening or event) with sessions that people register for."""
 
+    template = "forms/workshop_page.html"
+
+    description = StreamField(BaseStreamBlock(), verbose_name=_("description"), blank=True)
     venue = models.CharField(_("venue"), max_length=255)
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
@@ -34,7 +54,39 @@ class WorkshopPage(AbstractForm):
         max_length=1000,
         blank=True,
         help_text=_("E-mail addresses of staff notified about registrations, separated by commas."),
+        validators=[validate_to_address],
     )
+
+    base_form_class = WorkshopPageForm
+    form_builder = RegistrationFormBuilder
+    landing_page_template = "forms/workshop_page_landing.html"
+
+    # Later mixins (notification settings) extend these panels rather than replace them.
+    content_panels = [
+        *AbstractForm.content_panels,
+        FormSubmissionsPanel(),
+        FieldPanel("description"),
+        FieldPanel("venue"),
+        InlinePanel("sessions", label=_("Sessions"), min_num=1),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
+                FieldPanel("waitlist_enabled"),
+                FieldPanel("notification_recipients"),
+            ],
+            heading=_("Registration settings"),
+        ),
+        InlinePanel(
+            "form_fields",
+            label=_("Extra form fields"),
+            help_text=_("Name, e-mail, phone, sessions and consent are always asked; add only other questions."),
+        ),
+        *WorkshopNotificationSettings.notification_panels,
+    ]
+    search_fields = [*AbstractForm.search_fields, index.SearchField("description"), index.SearchField("venue")]
+
+    parent_page_types = ["strategy_forms.FormIndexPage"]
+    subpage_types = []
 
     class Meta:
         verbose_name = _("workshop page")
@@ -43,15 +95,106 @@ class WorkshopPage(AbstractForm):
     def get_submission_class(self):
         return Registration
 
+    def get_submissions(self):
+        # The listing shows each registration's session: fetch them in the same query.
+        return super().get_submissions().select_related("session")
+
+    def get_data_fields(self):
+        """Columns of Wagtail's submissions listing and export."""
+        return [
+            ("full_name", _("Full name")),
+            ("email", _("E-mail")),
+            ("phone", _("Phone")),
+            ("session", _("Session")),
+            ("status", _("Status")),
+            ("submit_time", _("Submission date")),
+            *self.form_builder(self.get_form_fields()).data_fields(),
+        ]
+
+    def clean(self):
+        super().clean()
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            raise ValidationError({"registration_closes_at": _("Registration must close after it opens.")})
+
     def registration_is_open(self, now=None):
         now = now or timezone.now()
         if self.registration_opens_at and now < self.registration_opens_at:
             return False
         return not (self.registration_closes_at and now >= self.registration_closes_at)
 
+    def get_context(self, request, *args, **kwargs):
+        from ..services import sessions_with_places
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sessions"] = sessions_with_places(self)
+        context["registration_open"] = self.registration_is_open()
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        """Show the form, or register the person through the service and list each session's outcome.
+
+        Statuses: 400 for an invalid form, 409 for a post outside the registration
+        window or when every chosen session was refused (e.g. already registered).
+        """
+        from ..exceptions import RegistrationClosed
+
+        if request.method != "POST":
+            return self.render_form(request, self.get_form(page=self, user=request.user))
+        form = self.get_form(request.POST, page=self, user=request.user)
+        if not self.registration_is_open():
+            form.add_error(None, RegistrationClosed.message)
+            return self.render_form(request, form, status=409)
+        if not form.is_valid():
+            return self.render_form(request, form, status=400)
+        try:
+            outcomes = self.process_form_submission(form)
+        except RegistrationClosed as exc:
+            form.add_error(None, exc.message)
+            return self.render_form(request, form, status=409)
+        if all(outcome.refused for outcome in outcomes):
+            for outcome in outcomes:
+                form.add_error(None, f"{outcome.session.title}: {outcome.message}")
+            return self.render_form(request, form, status=409)
+        return self.render_landing_page(request, outcomes, *args, **kwargs)
+
+    def render_form(self, request, form, status=200):
+        context = self.get_context(request)
+        context["form"] = form
+        return TemplateResponse(request, self.get_template(request), context, status=status)
+
+    def process_form_submission(self, form):
+        """Registers through the service; returns one ``SessionOutcome`` per chosen session."""
+        from ..services import register
+
+        return register(
+            self,
+            sessions=form.cleaned_data["sessions"],
+            full_name=form.cleaned_data["full_name"],
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data.get("phone", ""),
+            form_data=form.extra_data(),
+        )
+
+    def render_landing_page(self, request, form_submission=None, *args, **kwargs):
+        from ..services import cancel_token
+
+        response = super().render_landing_page(request, form_submission, *args, **kwargs)
+        outcomes = form_submission or []
+        response.context_data["outcomes"] = [
+            (outcome, cancel_token(outcome.registration) if outcome.registration else None) for outcome in outcomes
+        ]
+        return response
+
 
 class WorkshopSession(Orderable):
     """One session of a workshop: a time slot with a number of places."""
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        FieldPanel("capacity"),
+    ]
 
     page = ParentalKey(WorkshopPage, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("title or theme"), max_length=255)
@@ -69,6 +212,12 @@ class WorkshopSession(Orderable):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        # A field error here also keeps the database check constraint's generic message away.
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The session must end after it starts.")})
 
 
 class Registration(AbstractFormSubmission):
@@ -118,6 +267,10 @@ class Registration(AbstractFormSubmission):
 
     def __str__(self):
         return f"{self.session} – {self.get_status_display()}"
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
 
     def get_data(self):
         return {

@@ -1,9 +1,23 @@
 from django import template
+from django.utils.translation import gettext, ngettext
+
+from .. import services
 
 register = template.Library()
 
 
 @register.inclusion_tag("forms/includes/upcoming_workshops.html", takes_context=True)
 def upcoming_workshops(context, limit=3):
-    """Upcoming workshop sessions with places left (filled in by the registration work)."""
-    return {"sessions": [], "request": context.get("request")}
+    """Upcoming workshops with their sessions and places left; a constant number of queries, never cached."""
+    return {"workshops": services.upcoming_workshops(limit=limit), "request": context.get("request")}
+
+
+@register.simple_tag
+def places_left_text(session):
+    """ "zostało 12 z 30 miejsc" / "Brak wolnych miejsc" for a session from ``sessions_with_places``."""
+    left = session.places_left
+    if left <= 0:
+        return gettext("No places left")
+    return ngettext(
+        "%(left)s of %(capacity)s place left", "%(left)s of %(capacity)s places left", left
+    ) % {"left": left, "capacity": session.capacity}

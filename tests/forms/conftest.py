@@ -2,9 +2,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
-from forms.models import WorkshopPage, WorkshopSession
+from forms import services
+from forms.models import FormIndexPage, WorkshopPage, WorkshopSession
 
 
 def make_workshop(*, capacities=(30,), waitlist=True, parent=None, **fields):
@@ -36,3 +37,29 @@ def make_workshop(*, capacities=(30,), waitlist=True, parent=None, **fields):
 @pytest.fixture
 def workshop(db):
     return make_workshop(capacities=(3, 30))
+
+
+def register_people(page, session, count, *, prefix="osoba"):
+    """``count`` people registering for one session, in order; returns their outcomes."""
+    return [
+        services.register(page, sessions=[session], full_name=f"Osoba {i}", email=f"{prefix}{i}@example.org")[0]
+        for i in range(count)
+    ]
+
+
+@pytest.fixture
+def site_root(db):
+    return Site.objects.get(is_default_site=True).root_page
+
+
+@pytest.fixture
+def form_index(site_root):
+    index = FormIndexPage(title="Ankiety", slug="ankiety")
+    site_root.add_child(instance=index)
+    return index
+
+
+@pytest.fixture
+def live_workshop(form_index):
+    """A workshop served at a URL (under the default site): a small session and a large one."""
+    return make_workshop(capacities=(2, 30), parent=form_index, slug="warsztaty")
