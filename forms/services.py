@@ -232,6 +232,12 @@ def _promote_waiters(session, now):
     return promoted
 
 
+def lowest_allowed_capacity(session):
+    """The confirmed count of a saved session, read under its lock (call inside a transaction)."""
+    WorkshopSession.objects.select_for_update(of=("self",)).filter(pk=session.pk).exists()
+    return _confirmed_count(session)
+
+
 def check_capacity_change(session, new_capacity):
     """Refuse a capacity below the number of confirmed registrations (used by the admin form)."""
     if not session.pk:

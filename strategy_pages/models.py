@@ -93,8 +93,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    # The lead adds "strategy_forms.FormIndexPage" once the forms app defines it.
-    subpage_types = ["strategy_pages.NewsIndexPage", "strategy_pages.StrategyPage"]
+    subpage_types = ["strategy_pages.NewsIndexPage", "strategy_pages.StrategyPage", "strategy_forms.FormIndexPage"]
 
     class Meta:
         verbose_name = _("home page")

@@ -6,7 +6,7 @@ models only hold data.
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -212,6 +212,18 @@ class WorkshopSession(Orderable):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Publishing writes sessions outside the registration service. The editor's form already
+        # refused a capacity below the confirmed count, but a registration confirmed between that
+        # check and the publish must still fit: never store a capacity below it.
+        if self.pk is None:
+            return super().save(*args, **kwargs)
+        from ..services import lowest_allowed_capacity
+
+        with transaction.atomic():
+            self.capacity = max(self.capacity, lowest_allowed_capacity(self))
+            return super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -163,6 +163,20 @@ def test_capacity_cannot_be_lowered_below_confirmed(small):
     services.check_capacity_change(session, 2)  # equal to the confirmed count is fine
 
 
+def test_saving_a_session_never_stores_a_capacity_below_the_confirmed_count(small):
+    # Publishing writes sessions directly; a place confirmed after the editor's check must still fit.
+    page, session = small
+    register_people(page, session, 2)
+    session.capacity = 1
+    session.save()
+    session.refresh_from_db()
+    assert session.capacity == 2
+    session.capacity = 5
+    session.save()
+    session.refresh_from_db()
+    assert session.capacity == 5
+
+
 def test_one_submission_for_several_sessions_decides_each_on_its_own():
     page = make_workshop(capacities=(1, 5, 5))
     full, free, already = page.sessions.order_by("sort_order")
