@@ -26,11 +26,8 @@ temporary directory), so debug bookkeeping does not slow it. Output: one table r
 
 import argparse
 import http.cookiejar
-import json
-import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,11 +37,20 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+from _common import (
+    PYTHON,
+    ROOT,
+    app_env,
+    free_port,
+    manage_json,
+    percentile,
+    start_gunicorn,
+    stop,
+    wait_until_up,
+)
+from _common import print_table as print_markdown_table
+
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 PREPARE = """
@@ -76,55 +82,6 @@ from forms.models import Registration
 rows = Registration.objects.filter(session_id=SESSION)
 print(json.dumps({s: rows.filter(status=s).count() for s in ("confirmed", "waitlisted", "cancelled")}))
 """
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-SETTINGS = """from cms.settings.dev import *  # noqa: F403
-
-DEBUG = False
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-"""
-
-
-def app_env(database_url, workdir):
-    Path(workdir, "bench_registration_settings.py").write_text(SETTINGS)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench_registration_settings", "LOG_LEVEL": "WARNING"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), workdir, env.get("PYTHONPATH")]))
-    env.pop("DATABASE_URL", None)
-    if database_url == "sqlite":
-        env["SQLITE_PATH"] = os.path.join(workdir, "bench.sqlite3")
-    else:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def manage_json(env, code):
-    """Run Python inside ``manage.py shell`` and return the JSON it prints last."""
-    result = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"manage.py shell failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def wait_until_up(url, process, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn exited early")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer in {timeout} s")
 
 
 class Load:
@@ -187,11 +144,6 @@ def client(load, url, session_id, barrier):
         load.record(time.perf_counter() - started, status)
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
 def run(database_url, args):
     workdir = tempfile.mkdtemp(prefix="bench-registration-")
     env = app_env(database_url, workdir)
@@ -200,11 +152,7 @@ def run(database_url, args):
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     workshop = manage_json(env, PREPARE.replace("CAPACITY", str(args.capacity)))
     port = free_port()
-    gunicorn = subprocess.Popen(
-        [GUNICORN, "cms.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-         "--threads", str(args.threads), "--backlog", "2048", "--timeout", "120", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )
+    gunicorn = start_gunicorn(env, port, workers=args.workers, threads=args.threads)
     url = f"http://127.0.0.1:{port}{workshop['path']}"
     try:
         wait_until_up(url, gunicorn)
@@ -222,8 +170,7 @@ def run(database_url, args):
             thread.join()
         elapsed = time.perf_counter() - started
     finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
+        stop(gunicorn)
     counts = manage_json(env, COUNT.replace("SESSION", str(workshop["session"])))
     shutil.rmtree(workdir, ignore_errors=True)
     accepted = load.statuses.get(200, 0)
@@ -254,13 +201,7 @@ def print_table(rows):
         ("confirmed", "Confirmed", "{}"), ("waitlisted", "Waitlisted", "{}"),
         ("sound", "Confirmed ≤ capacity, none lost", "{}"),
     ]
-    cells = [[fmt.format(row[key]) for key, _, fmt in columns] for row in rows]
-    widths = [max(len(title), *(len(c[i]) for c in cells)) for i, (_, title, _) in enumerate(columns)]
-    line = lambda values: "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"  # noqa: E731
-    print(line([title for _, title, _ in columns]))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in cells:
-        print(line(row))
+    print_markdown_table(columns, rows)
     for row in rows:
         if row["errors"] or set(row["statuses"]) - {200}:
             print(f"{row['database']}: statuses {row['statuses']}, first errors {row['errors']}")

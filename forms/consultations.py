@@ -27,6 +27,7 @@ from wagtail.log_actions import log
 
 from . import participation_messages
 from .exceptions import RegistrationError
+from .exports import FORMULA_PREFIXES, neutralise_text  # noqa: F401
 from .models import Assessment, ConsultationSubmission, Trend, WorkingGroup
 
 Status = ConsultationSubmission.Status
@@ -374,13 +375,8 @@ def report(consultation):
     )
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ tab or CR gets a leading apostrophe."""
-    value = str(value)
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+# The one neutralising function of every export (forms.exports); kept under this name for callers.
+csv_safe = neutralise_text
 
 
 def report_csv(consultation):

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from . import demo_participation
+from . import demo_gdpr, demo_participation
 from .models import FormIndexPage, SurveyFormField, SurveyPage, WorkshopFormField, WorkshopPage, WorkshopSession
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -129,6 +129,7 @@ def load(pages):
     _survey(index)
     _link_news_article(pages.get("news_article"), workshop)
     demo_participation.load(pages)
+    demo_gdpr.load(pages)
     return {"form_index": index, "workshop": workshop}
 
 

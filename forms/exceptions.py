@@ -32,3 +32,9 @@ class CapacityBelowConfirmed(RegistrationError):
 
 class InvalidCancellationLink(RegistrationError):
     message = _("This cancellation link is not valid. Please use the link from your confirmation e-mail.")
+
+
+class MoveRefused(RegistrationError):
+    """Moving a registration to another session was refused; nothing changed."""
+
+    message = _("The registration could not be moved.")

@@ -105,12 +105,20 @@ def format_time_range(starts_at, ends_at):
 
 
 def site_root_url(page):
+    """The public address of the page's site, for links in e-mails (sent outside any request).
+
+    Wagtail's placeholder site ("localhost", as in the demo and in development) falls back to
+    WAGTAILADMIN_BASE_URL, the address the server is really reached at.
+    """
     site = page.get_site()
-    return (site.root_url if site else settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    if site is None or site.hostname == "localhost":
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return site.root_url.rstrip("/")
 
 
 def page_url(page):
-    return page.get_full_url() or f"{site_root_url(page)}{page.url or '/'}"
+    url_parts = page.get_url_parts()
+    return f"{site_root_url(page)}{url_parts[2] if url_parts else '/'}"
 
 
 def cancel_url(registration, page):

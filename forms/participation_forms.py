@@ -186,7 +186,7 @@ class ModerationForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
     area = forms.ModelChoiceField(label=_("Thematic area"), queryset=ThematicArea.objects.all(), empty_label=None)
     reason = forms.CharField(
-        label=_("Reason for rejection"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason for rejection"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the submission is rejected."),
     )
 
@@ -201,7 +201,7 @@ class AssessmentForm(forms.Form):
     recommendation = forms.ChoiceField(
         label=_("Recommendation"), choices=Assessment.Recommendation.choices, widget=forms.RadioSelect
     )
-    justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 5}))
+    justification = forms.CharField(label=_("Justification"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
     trends = forms.CharField(
         label=_("Trends"), required=False, max_length=1000,
         help_text=_("Development trends this submission points to, separated by commas."),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import notify
-from .exceptions import CapacityBelowConfirmed, InvalidCancellationLink, RegistrationClosed
+from .exceptions import CapacityBelowConfirmed, InvalidCancellationLink, MoveRefused, RegistrationClosed
 from .models import Registration, WorkshopPage, WorkshopSession
 
 Status = Registration.Status
@@ -113,9 +113,10 @@ def upcoming_workshops(limit=3, now=None):
     now = now or timezone.now()
     upcoming = Q(sessions__starts_at__gte=now)
     sessions = _annotate_places(WorkshopSession.objects.filter(starts_at__gte=now)).order_by("starts_at", "pk")
+    from strategy_pages.caching import public_pages  # skips the restriction query when the site has none
+
     pages = list(
-        WorkshopPage.objects.live()
-        .public()
+        public_pages(WorkshopPage.objects.live())
         .filter(upcoming)
         .annotate(next_start=Min("sessions__starts_at", filter=upcoming))
         .order_by("next_start", "pk")
@@ -211,6 +212,67 @@ def cancel(registration, *, by_staff=False, now=None):
         notify.registration_cancelled(registration, by_staff=by_staff)
         promoted = _promote_waiters(session, now) if was_confirmed else []
     return CancelOutcome(registration, already_cancelled=False, promoted=promoted[0] if promoted else None)
+
+
+@dataclass(frozen=True)
+class MoveOutcome:
+    """A move: the old registration (now cancelled), the new one and who was promoted in the old session."""
+
+    old: Registration
+    new: Registration
+    promoted: Registration | None
+
+    @property
+    def waitlisted(self):
+        return self.new.status == Status.WAITLISTED
+
+
+def move(registration, to_session, *, now=None):
+    """Move a person to another session of the same workshop, by staff, in one transaction.
+
+    Both sessions are locked in id order; the target decides by the rules of ``register`` (a free
+    place confirms, a full session waitlists or refuses, a duplicate e-mail refuses); then the old
+    registration is cancelled and, if it held a place, the old session's first waiter is promoted.
+    Raises ``MoveRefused`` (nothing changed) when the target refuses or the registration is cancelled.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        current_session_id = Registration.objects.values_list("session_id", flat=True).get(pk=registration.pk)
+        if current_session_id == to_session.pk:
+            raise MoveRefused(_("The person is already registered for this session."))
+        locked = {session_id: _lock_session(session_id) for session_id in sorted({current_session_id, to_session.pk})}
+        registration = Registration.objects.get(pk=registration.pk)
+        source, target = locked[registration.session_id], locked[to_session.pk]
+        if source.page_id != target.page_id:
+            raise MoveRefused(_("A registration can only be moved to another session of the same workshop."))
+        if registration.status == Status.CANCELLED:
+            raise MoveRefused(_("A cancelled registration cannot be moved."))
+        outcome = _register_for_locked_session(
+            source.page, target, full_name=registration.full_name, email=registration.email,
+            phone=registration.phone, form_data=registration.form_data, source=registration.source, now=now,
+        )
+        if outcome.refused:
+            raise MoveRefused(outcome.message)
+        was_confirmed = registration.status == Status.CONFIRMED
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = registration.status_changed_at = now
+        registration.save(update_fields=["status", "cancelled_at", "status_changed_at"])
+        promoted = _promote_waiters(source, now) if was_confirmed else []
+    return MoveOutcome(old=registration, new=outcome.registration, promoted=promoted[0] if promoted else None)
+
+
+def mark_attendance(registrations, attended, *, now=None):
+    """Record whether people came (True, False, or None to clear). Only confirmed registrations
+    have a place to attend; returns the number of registrations changed."""
+    ids = [r.pk if isinstance(r, Registration) else int(r) for r in registrations]
+    with transaction.atomic():
+        return (
+            Registration.objects.filter(pk__in=ids, status=Status.CONFIRMED)
+            .exclude(attended=attended)
+            .update(attended=attended)
+            if attended is not None
+            else Registration.objects.filter(pk__in=ids, attended__isnull=False).update(attended=None)
+        )
 
 
 def promote_waiters(session, now=None):

@@ -16,5 +16,6 @@ def refuse_deleting_pages_with_registrations(request, page):
     return None
 
 
-# The working-group and consultation admin registers its own hooks.
-from . import participation_hooks  # noqa: E402, F401
+# The working-group and consultation admin registers its own hooks; so do the registrations admin,
+# exports, GDPR and the gate in front of Wagtail's submission views (admin_hooks).
+from . import admin_hooks, participation_hooks  # noqa: E402, F401

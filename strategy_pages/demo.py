@@ -17,7 +17,15 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from .models import HomePage, HomePageHighlight, NewsIndexPage, NewsPage, SiteSettings, StrategyPage
+from .models import (
+    AccessibilityStatementPage,
+    HomePage,
+    HomePageHighlight,
+    NewsIndexPage,
+    NewsPage,
+    SiteSettings,
+    StrategyPage,
+)
 
 SITE_NAME = "Strategia rozwoju gminy Konstancin-Jeziorna 2040+"
 STRATEGY_EMAIL = "strategia@konstancinjeziorna.pl"
@@ -446,6 +454,8 @@ def load():
         body=PRIVACY_BODY,
     )
 
+    accessibility_page = load_accessibility_statement(home)
+
     if not home.highlights.exists():
         # Through a revision, so the editor shows the highlights that are published.
         home.highlights = [
@@ -463,6 +473,7 @@ def load():
     site_settings.phone = "(22) 484 23 00"
     site_settings.email = STRATEGY_EMAIL
     site_settings.privacy_page = privacy_page
+    site_settings.accessibility_page = accessibility_page
     site_settings.default_og_image = workshops_image
     site_settings.save()
 
@@ -473,3 +484,42 @@ def load():
         "strategy_page": strategy_page,
         "privacy_page": privacy_page,
     }
+
+
+def load_accessibility_statement(home):
+    """The "Deklaracja dostępności" (demo data: the dates and the contact person are examples)."""
+    page, _ = get_or_create_page(
+        home,
+        AccessibilityStatementPage,
+        "deklaracja-dostepnosci",
+        title="Deklaracja dostępności",
+        entity_name="Urząd Miasta i Gminy Konstancin-Jeziorna",
+        published_on=datetime.date(2024, 11, 4),
+        updated_on=datetime.date(2025, 1, 8),
+        compliance_status=AccessibilityStatementPage.Compliance.PARTIAL,
+        non_accessible_content=(
+            "<ul><li>Niektóre dokumenty PDF opublikowane przed uruchomieniem strony (np. skany uchwał) nie są "
+            "dostępne cyfrowo; na żądanie udostępnimy je w innej formie.</li>"
+            "<li>Mapy w dokumentach strategii nie mają pełnego opisu tekstowego.</li></ul>"
+            "<p>Wyłączenia: mapy są wyłączone z obowiązku zapewniania dostępności cyfrowej (art. 3 ust. 4 pkt 4 "
+            "ustawy), o ile nie są przeznaczone do celów nawigacyjnych.</p>"
+        ),
+        prepared_on=datetime.date(2025, 1, 8),
+        reviewed_on=datetime.date(2025, 1, 8),
+        assessment_method=AccessibilityStatementPage.Method.SELF,
+        contact_person="Koordynator do spraw dostępności (dane demonstracyjne)",
+        contact_email="dostepnosc@konstancinjeziorna.pl",
+        contact_phone="22 484 23 00",
+        architectural_accessibility=(
+            "<p>Urząd Miasta i Gminy Konstancin-Jeziorna, ul. Piaseczyńska 77, 05-520 Konstancin-Jeziorna "
+            "(opis demonstracyjny).</p>"
+            "<ul><li>Do budynku prowadzi wejście od ul. Piaseczyńskiej, dostępne dla osób poruszających się na "
+            "wózkach (pochylnia).</li>"
+            "<li>Sala posiedzeń, w której odbywają się warsztaty, znajduje się na parterze.</li>"
+            "<li>Przed budynkiem wyznaczono miejsce parkingowe dla osób z niepełnosprawnościami.</li>"
+            "<li>Do budynku można wejść z psem asystującym i psem przewodnikiem.</li>"
+            "<li>Na spotkania można zamówić tłumacza polskiego języka migowego – prosimy o zgłoszenie co najmniej "
+            "3 dni robocze wcześniej.</li></ul>"
+        ),
+    )
+    return page

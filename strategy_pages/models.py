@@ -18,10 +18,11 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageC
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from .blocks import NewsBodyBlock, StrategyBodyBlock
+from .caching import cached_fragment, serve_with_body_cache, site_has_view_restrictions
 
 NEWS_PER_PAGE = 10
 
@@ -29,6 +30,27 @@ NEWS_PER_PAGE = 10
 def description_from(text, words=30):
     """A plain-text summary for meta/Open Graph descriptions."""
     return Truncator(html.unescape(strip_tags(text or ""))).words(words)
+
+
+class CachedPageMixin:
+    """Page types whose anonymous responses the page cache may keep (see ``strategy_pages.caching``).
+
+    Only pages whose HTML is the same for every anonymous visitor belong here: no form, no CSRF
+    token, nothing per person; places left are fetched fresh by the browser. Also skips Wagtail's
+    two view-restriction queries when the site has no restriction at all (known from the cache).
+    """
+
+    cache_anonymous_response = True
+
+    def serve(self, request, *args, **kwargs):
+        # The rendered body is reused until the next content change (strategy_pages/caching.py).
+        serve = super().serve
+        return serve_with_body_cache(self, request, lambda: serve(request, *args, **kwargs))
+
+    def get_view_restrictions(self):
+        if not site_has_view_restrictions():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
 
 @register_setting(icon="site")
@@ -85,15 +107,33 @@ class SiteSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("site settings")
 
+    @classmethod
+    def for_site(cls, site):
+        """The settings with the pages and image the footer and meta tags show, in one query, kept in
+        the fragment cache (every save of a setting, page or image makes a new generation)."""
+        if site is None:
+            raise cls.DoesNotExist(f"{cls} does not exist for site None.")
 
-class HomePage(Page):
+        def build():
+            queryset = cls.base_queryset().select_related("privacy_page", "accessibility_page", "default_og_image")
+            return queryset.get_or_create(site=site)[0]
+
+        return cached_fragment(None, "site-settings", (site.pk,), build)
+
+
+class HomePage(CachedPageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), InlinePanel("highlights", label=_("Highlights"))]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["strategy_pages.NewsIndexPage", "strategy_pages.StrategyPage", "strategy_forms.FormIndexPage"]
+    subpage_types = [
+        "strategy_pages.NewsIndexPage",
+        "strategy_pages.StrategyPage",
+        "strategy_forms.FormIndexPage",
+        "strategy_pages.AccessibilityStatementPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")
@@ -104,8 +144,13 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["highlights"] = self.highlights.select_related("page").filter(page__live=True)
-        context["news_index"] = NewsIndexPage.objects.child_of(self).live().first()
+        context["highlights"] = cached_fragment(
+            request, "home-highlights", (self.pk,),
+            lambda: list(self.highlights.select_related("page").filter(page__live=True)),
+        )
+        context["news_index"] = cached_fragment(
+            request, "home-news-index", (self.pk,), lambda: NewsIndexPage.objects.child_of(self).live().first()
+        )
         return context
 
 
@@ -121,7 +166,7 @@ class HomePageHighlight(Orderable):
         verbose_name_plural = _("highlighted pages")
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -160,6 +205,8 @@ class NewsIndexPage(RoutablePageMixin, Page):
         if tag_slug := request.GET.get("tag"):
             tag = get_object_or_404(Tag, slug=tag_slug)
             news = news.filter(tags=tag)
+        # The cards' images and renditions come with the page of news: two queries for any number.
+        news = news.prefetch_related("image__renditions")
         paginator = Paginator(news, NEWS_PER_PAGE)
         news_page = paginator.get_page(request.GET.get("page"))
         context.update(
@@ -171,6 +218,16 @@ class NewsIndexPage(RoutablePageMixin, Page):
             extra_query=urlencode({"tag": tag.slug}) + "&" if tag else "",
         )
         return context
+
+    def route(self, request, path_components):
+        # A news page is found in one query, not two (its type is known). The feeds' routes have two
+        # components, so they never meet a news slug; anything else routes as Wagtail does.
+        if len(path_components) == 1:
+            news = NewsPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if news is not None:
+                news._cached_parent_obj = self
+                return news.route(request, [])
+        return super().route(request, path_components)
 
     @path("feed/rss/", name="rss_feed")
     def rss_feed(self, request):
@@ -189,7 +246,7 @@ class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey("strategy_pages.NewsPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class NewsPage(Page):
+class NewsPage(CachedPageMixin, Page):
     date = models.DateField(_("publication date"), default=timezone.localdate)
     intro = models.TextField(_("lead"), help_text=_("One or two sentences shown in lists and under the title."))
     image = models.ForeignKey(
@@ -270,7 +327,7 @@ class NewsPage(Page):
             raise ValidationError(errors)
 
 
-class StrategyPage(Page):
+class StrategyPage(CachedPageMixin, Page):
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("Shown under the title when filled in."))
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(StrategyBodyBlock(), verbose_name=_("content"), blank=True)
@@ -288,3 +345,141 @@ class StrategyPage(Page):
     @property
     def meta_description(self):
         return description_from(self.intro)
+
+
+# The accessibility statement ("Deklaracja dostępności") -------------------------------------------
+# Sections follow the statement model published under the act of 4 April 2019 on the digital
+# accessibility of public bodies' websites and mobile applications (Art. 10); texts are content,
+# written in Polish, with defaults an editor adapts.
+
+DEFAULT_FEEDBACK_TEXT = (
+    "<p>W przypadku problemów z dostępnością strony internetowej prosimy o kontakt. Tą samą drogą można składać "
+    "wnioski o udostępnienie informacji niedostępnej oraz składać wnioski o zapewnienie dostępności.</p>"
+)
+DEFAULT_ENFORCEMENT_TEXT = (
+    "<p>Każdy ma prawo do wystąpienia z żądaniem zapewnienia dostępności cyfrowej strony internetowej lub jakiegoś "
+    "jej elementu. Można także zażądać udostępnienia informacji za pomocą alternatywnego sposobu dostępu, na "
+    "przykład przez odczytanie niedostępnego cyfrowo dokumentu, opisanie zawartości filmu bez audiodeskrypcji itp. "
+    "Żądanie powinno zawierać dane osoby zgłaszającej żądanie, wskazanie, o którą stronę internetową chodzi, oraz "
+    "sposób kontaktu. Jeżeli osoba żądająca zgłasza potrzebę otrzymania informacji za pomocą alternatywnego "
+    "sposobu dostępu, powinna także określić dogodny dla niej sposób przedstawienia tej informacji.</p>"
+    "<p>Podmiot publiczny zrealizuje żądanie niezwłocznie, nie później niż w ciągu 7 dni od dnia wystąpienia z "
+    "żądaniem. Jeżeli dotrzymanie tego terminu nie jest możliwe, podmiot publiczny niezwłocznie informuje o tym "
+    "wnoszącego żądanie, kiedy realizacja żądania będzie możliwa, przy czym termin ten nie może być dłuższy niż "
+    "2 miesiące od dnia wystąpienia z żądaniem. Jeżeli zapewnienie dostępności cyfrowej nie jest możliwe, podmiot "
+    "publiczny może zaproponować alternatywny sposób dostępu do informacji.</p>"
+    "<p>W przypadku, gdy podmiot publiczny odmówi realizacji żądania zapewnienia dostępności lub alternatywnego "
+    "sposobu dostępu do informacji, wnoszący żądanie może złożyć skargę w sprawie zapewnienia dostępności cyfrowej "
+    "strony internetowej lub jakiegoś jej elementu. Po wyczerpaniu wskazanej wyżej procedury można także złożyć "
+    "wniosek do Rzecznika Praw Obywatelskich (<a href=\"https://bip.brpo.gov.pl\">bip.brpo.gov.pl</a>).</p>"
+)
+
+
+class AccessibilityStatementPage(Page):
+    """The accessibility statement every public body publishes (ustawa o dostępności cyfrowej, Art. 10)."""
+
+    class Compliance(models.TextChoices):
+        FULL = "full", _("fully compliant")
+        PARTIAL = "partial", _("partially compliant")
+        NONE = "none", _("not compliant")
+
+    class Method(models.TextChoices):
+        SELF = "self", _("self-assessment by the public body")
+        EXTERNAL = "external", _("assessment by an external entity")
+
+    entity_name = models.CharField(
+        _("public body"), max_length=255, default="Urząd Miasta i Gminy Konstancin-Jeziorna"
+    )
+    website_address = models.URLField(
+        _("website address"), blank=True, help_text=_("Leave empty to use the address of this site.")
+    )
+    published_on = models.DateField(_("date the website was published"))
+    updated_on = models.DateField(_("date of the last significant update"))
+    compliance_status = models.CharField(
+        _("compliance status"), max_length=10, choices=Compliance.choices, default=Compliance.PARTIAL
+    )
+    non_accessible_content = RichTextField(
+        _("non-accessible content and exceptions"), blank=True, features=["bold", "italic", "link", "ul", "ol"],
+        help_text=_("What is not accessible and why (including content exempt from the act)."),
+    )
+    prepared_on = models.DateField(_("date the statement was prepared"))
+    reviewed_on = models.DateField(_("date of the last review of the statement"), null=True, blank=True)
+    assessment_method = models.CharField(
+        _("how the statement was prepared"), max_length=10, choices=Method.choices, default=Method.SELF
+    )
+    assessed_by = models.CharField(
+        _("external entity"), max_length=255, blank=True, help_text=_("Name of the entity that assessed the site.")
+    )
+    contact_person = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail address"))
+    contact_phone = models.CharField(_("contact phone"), max_length=40)
+    feedback_text = RichTextField(
+        _("feedback and contact"), default=DEFAULT_FEEDBACK_TEXT, features=["bold", "italic", "link", "ul", "ol"]
+    )
+    enforcement_procedure = RichTextField(
+        _("enforcement procedure"), default=DEFAULT_ENFORCEMENT_TEXT, features=["bold", "italic", "link", "ul", "ol"],
+        help_text=_("Requests, complaints and the Commissioner for Human Rights (Rzecznik Praw Obywatelskich)."),
+    )
+    architectural_accessibility = RichTextField(
+        _("architectural accessibility"), features=["bold", "italic", "link", "ul", "ol"],
+        help_text=_("Entrances, lifts, parking, toilets, assistance dogs, sign-language interpreter…"),
+    )
+    mobile_apps = RichTextField(
+        _("mobile applications"), blank=True, features=["bold", "italic", "link", "ul", "ol"],
+        help_text=_("Optional: the body's mobile applications and where to get them."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("entity_name"), FieldPanel("website_address")], heading=_("Public body")),
+        MultiFieldPanel([FieldPanel("published_on"), FieldPanel("updated_on")], heading=_("Dates")),
+        MultiFieldPanel(
+            [FieldPanel("compliance_status"), FieldPanel("non_accessible_content")], heading=_("Compliance status")
+        ),
+        MultiFieldPanel(
+            [FieldPanel("prepared_on"), FieldPanel("reviewed_on"), FieldPanel("assessment_method"),
+             FieldPanel("assessed_by")],
+            heading=_("Preparation of the statement"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("contact_person"), FieldPanel("contact_email"), FieldPanel("contact_phone"),
+             FieldPanel("feedback_text")],
+            heading=_("Feedback and contact"),
+        ),
+        FieldPanel("enforcement_procedure"),
+        FieldPanel("architectural_accessibility"),
+        FieldPanel("mobile_apps"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("non_accessible_content")]
+
+    parent_page_types = ["strategy_pages.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("accessibility statement")
+        verbose_name_plural = _("accessibility statements")
+
+    @property
+    def meta_description(self):
+        return description_from(
+            f"Deklaracja dostępności strony internetowej {self.entity_name}."
+        )
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.published_on and self.updated_on and self.updated_on < self.published_on:
+            errors["updated_on"] = _("The last update cannot be earlier than the publication.")
+        if self.assessment_method == self.Method.EXTERNAL and not self.assessed_by.strip():
+            errors["assessed_by"] = _("Name the external entity that assessed the site.")
+        if self.compliance_status != self.Compliance.FULL and not strip_tags(self.non_accessible_content).strip():
+            errors["non_accessible_content"] = _("List the content that is not accessible and why.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_website_address(self, request=None):
+        if self.website_address:
+            return self.website_address
+        site = self.get_site()
+        return site.root_url if site else ""

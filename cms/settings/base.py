@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached anonymous pages are answered here, before sessions, CSRF and the rest (strategy_pages/caching.py).
+    "strategy_pages.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -173,9 +175,20 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 # Cache: local memory by default, Redis when REDIS_URL / CACHE_URL is set.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Django's RedisCache, keeping its Redis client object (cms/cache_backends.py).
+    CACHES = {"default": {"BACKEND": "cms.cache_backends.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Page and fragment caches (strategy_pages/caching.py): invalidated for every process at once only
+# through a shared cache, so they are on by default only with Redis. 0 turns a layer off.
+SHARED_CACHE = CACHE_URL.startswith("redis")
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if SHARED_CACHE else "0"))
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600" if SHARED_CACHE else "0"))
+# Seconds each process may reuse the cached pages and generation it last read without asking Redis
+# (other processes see a publication after at most this long); 0: ask every time.
+PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "1"))
+# Seconds a front nginx may keep the page cache's responses (X-Accel-Expires); 0: none.
+EDGE_CACHE_SECONDS = int(os.environ.get("EDGE_CACHE_SECONDS", "0"))
 
 
 # Task queue (django-q2). The ORM broker keeps queued tasks in the project's
@@ -229,3 +242,16 @@ NOTIFICATIONS_RETRY_MAX_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_MAX_SE
 NOTIFICATIONS_CLAIM_TIMEOUT = int(os.environ.get("NOTIFICATIONS_CLAIM_TIMEOUT", str(Q_CLUSTER["timeout"])))
 NOTIFICATIONS_STALL_SECONDS = int(os.environ.get("NOTIFICATIONS_STALL_SECONDS", "600"))
 NOTIFICATIONS_DIGEST_HOUR = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR", "7"))
+
+
+# --- Personal data, abuse protection (issue 6: admin, permissions, exports, GDPR) -------------------
+# Public form posts allowed per client: "<posts>/<seconds>". Counted in Django's cache for every POST
+# to a form page (valid or not); more are refused with 429 and nothing is stored.
+FORM_RATE_LIMIT = os.environ.get("FORM_RATE_LIMIT", "10/600")
+# The request header that holds the client address when the site runs behind a trusted reverse proxy,
+# in Django's META form (e.g. "HTTP_X_FORWARDED_FOR"; its first address is used). None: REMOTE_ADDR.
+FORM_RATE_LIMIT_TRUSTED_PROXY_HEADER = os.environ.get("FORM_RATE_LIMIT_TRUSTED_PROXY_HEADER") or None
+# Name of the honeypot field of every public form: people never see it, bots fill it in (answer 400).
+FORM_HONEYPOT_FIELD = "website"
+# Retention: when the daily django-q2 task anonymises expired personal data (hour, local time).
+PERSONAL_DATA_RETENTION_HOUR = int(os.environ.get("PERSONAL_DATA_RETENTION_HOUR", "3"))

@@ -27,3 +27,12 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Notifications: the integration tests' worker process delivers over SMTP to a loopback server
 # (TEST_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend, EMAIL_HOST/EMAIL_PORT from base.py).
 EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", EMAIL_BACKEND)  # noqa: F405
+
+# The per-client form rate limit (forms/abuse.py) is off for the suite, whose tests post many times from
+# one address; tests/admin/test_abuse.py switches it on with its own limit.
+FORM_RATE_LIMIT = os.environ.get("TEST_FORM_RATE_LIMIT", "0/0")
+
+# The page and fragment caches (strategy_pages/caching.py) are off for the suite whatever CACHE_URL
+# says; tests/performance switches them on where it tests them.
+PAGE_CACHE_SECONDS = 0
+FRAGMENT_CACHE_SECONDS = 0

@@ -8,6 +8,7 @@ from .consultations import (
     ThematicArea,
     Trend,
 )
+from .gdpr import DataProtectionNotice, PersonalDataRequest, PersonalDataSettings
 from .index import FormIndexPage
 from .surveys import SurveyFormField, SurveyPage
 from .working_groups import WorkingGroup, WorkingGroupSignup, WorkingGroupSignupPage
@@ -18,6 +19,9 @@ __all__ = [
     "ConsultationPage",
     "ConsultationReportPage",
     "ConsultationSubmission",
+    "DataProtectionNotice",
+    "PersonalDataRequest",
+    "PersonalDataSettings",
     "ThematicArea",
     "Trend",
     "WorkingGroup",

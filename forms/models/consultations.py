@@ -24,6 +24,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..abuse import protect_form_post
 from .working_groups import TEXT_FEATURES, ParticipationFormPage
 
 # Art. 6 ust. 5 of the development-policy act: consultations last at least 35 days.
@@ -113,6 +114,7 @@ class ConsultationPage(ParticipationFormPage):
             [FieldPanel("representation_choices"), FieldPanel("notification_recipients")],
             heading=_("Form"),
         ),
+        *ParticipationFormPage.personal_data_panels,
     ]
     search_fields = [*AbstractForm.search_fields, index.SearchField("intro"), index.SearchField("how_to_submit")]
 
@@ -177,6 +179,7 @@ class ConsultationPage(ParticipationFormPage):
         context["report_page"] = self.get_children().live().public().type(ConsultationReportPage).first()
         return context
 
+    @protect_form_post
     def serve(self, request, *args, **kwargs):
         from ..participation_views import serve_consultation_page
 
@@ -211,6 +214,8 @@ class ConsultationSubmission(AbstractFormSubmission):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    # Set when the personal data was anonymised (retention period or erasure, forms.gdpr).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("consultation submission")

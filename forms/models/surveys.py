@@ -10,6 +10,8 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from .. import notify
+from ..abuse import SurveyFormBuilder, protect_form_post
+from .gdpr import PersonalDataSettings
 
 TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
@@ -18,7 +20,7 @@ class SurveyFormField(AbstractFormField):
     page = ParentalKey("SurveyPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class SurveyPage(AbstractEmailForm):
+class SurveyPage(PersonalDataSettings, AbstractEmailForm):
     """A survey. Staff e-mail (to_address/subject) goes through the task queue, never inside the request."""
 
     template = "forms/survey_page.html"
@@ -27,6 +29,8 @@ class SurveyPage(AbstractEmailForm):
     thank_you_text = RichTextField(_("thank-you text"), blank=True, features=TEXT_FEATURES)
 
     landing_page_template = "forms/survey_page_landing.html"
+    # Wagtail's builder with a length limit on every text field.
+    form_builder = SurveyFormBuilder
 
     content_panels = [
         *AbstractEmailForm.content_panels,
@@ -41,6 +45,7 @@ class SurveyPage(AbstractEmailForm):
             ],
             heading=_("E-mail to staff"),
         ),
+        *PersonalDataSettings.personal_data_panels,
     ]
     search_fields = [*AbstractEmailForm.search_fields, index.SearchField("intro")]
 
@@ -51,6 +56,7 @@ class SurveyPage(AbstractEmailForm):
         verbose_name = _("survey page")
         verbose_name_plural = _("survey pages")
 
+    @protect_form_post
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         # Wagtail answers an invalid form with 200; say 400 like the workshop registration does.

@@ -16,6 +16,9 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from ..abuse import protect_form_post
+from .gdpr import PersonalDataSettings
+
 TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol", "h2", "h3"]
 
 # Whom a person represents: the source strategy page names these (configurable per page).
@@ -35,7 +38,7 @@ def default_representation_choices():
     return "\n".join(str(choice) for choice in DEFAULT_REPRESENTATION_CHOICES)
 
 
-class ParticipationFormPage(AbstractForm):
+class ParticipationFormPage(PersonalDataSettings, AbstractForm):
     """Abstract: what the working-group sign-up and the consultation pages share.
 
     Both keep Wagtail's form-builder submissions listing and export, but their fields
@@ -113,6 +116,7 @@ class WorkingGroupSignupPage(ParticipationFormPage):
             ],
             heading=_("Sign-up"),
         ),
+        *PersonalDataSettings.personal_data_panels,
     ]
     search_fields = [*AbstractForm.search_fields, index.SearchField("intro"), index.SearchField("signup_text")]
 
@@ -173,6 +177,7 @@ class WorkingGroupSignupPage(ParticipationFormPage):
                                      "phones": phones}
         return context
 
+    @protect_form_post
     def serve(self, request, *args, **kwargs):
         from ..participation_views import serve_signup_page
 
@@ -280,6 +285,8 @@ class WorkingGroupSignup(AbstractFormSubmission):
     motivation = models.TextField(_("experience and motivation"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    # Set when the personal data was anonymised (retention period or erasure, forms.gdpr).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("working-group sign-up")

@@ -26,8 +26,10 @@ from wagtail.search import index
 
 from strategy_pages.blocks import BaseStreamBlock
 
+from ..abuse import protect_form_post
 from ..admin_forms import WorkshopPageForm
 from ..forms import RegistrationFormBuilder
+from .gdpr import PersonalDataSettings
 from .notification_settings import WorkshopNotificationSettings
 
 
@@ -37,7 +39,7 @@ class WorkshopFormField(AbstractFormField):
     page = ParentalKey("WorkshopPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class WorkshopPage(WorkshopNotificationSettings, AbstractForm):
+class WorkshopPage(PersonalDataSettings, WorkshopNotificationSettings, AbstractForm):
     """A workshop (one evening or event) with sessions that people register for."""
 
     template = "forms/workshop_page.html"
@@ -82,6 +84,7 @@ class WorkshopPage(WorkshopNotificationSettings, AbstractForm):
             help_text=_("Name, e-mail, phone, sessions and consent are always asked; add only other questions."),
         ),
         *WorkshopNotificationSettings.notification_panels,
+        *PersonalDataSettings.personal_data_panels,
     ]
     search_fields = [*AbstractForm.search_fields, index.SearchField("description"), index.SearchField("venue")]
 
@@ -131,6 +134,7 @@ class WorkshopPage(WorkshopNotificationSettings, AbstractForm):
         context["registration_open"] = self.registration_is_open()
         return context
 
+    @protect_form_post
     def serve(self, request, *args, **kwargs):
         """Show the form, or register the person through the service and list each session's outcome.
 
@@ -263,6 +267,10 @@ class Registration(AbstractFormSubmission):
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     promoted_at = models.DateTimeField(_("promoted from the waitlist"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Checked in at the session: None until staff mark it (forms.services.mark_attendance).
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    # Set when the personal data was anonymised (retention period or erasure, forms.gdpr).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("registration")

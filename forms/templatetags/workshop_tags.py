@@ -1,15 +1,18 @@
 from django import template
 from django.utils.translation import gettext, ngettext
 
-from .. import services
-
 register = template.Library()
 
 
-@register.inclusion_tag("forms/includes/upcoming_workshops.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def upcoming_workshops(context, limit=3):
-    """Upcoming workshops with their sessions and places left; a constant number of queries, never cached."""
-    return {"workshops": services.upcoming_workshops(limit=limit), "request": context.get("request")}
+    """Upcoming workshops with their sessions and places left; a constant number of queries, never cached.
+
+    On a page the page cache keeps, a placeholder the browser fills from an uncached view (forms/fragments.py).
+    """
+    from ..fragments import render_upcoming_workshops
+
+    return render_upcoming_workshops(context.get("request"), limit=limit)
 
 
 @register.simple_tag

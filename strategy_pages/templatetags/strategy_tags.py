@@ -1,12 +1,20 @@
-"""Template tags of the public site: navigation, latest news and contact-data helpers."""
+"""Template tags of the public site: navigation, latest news and contact-data helpers.
+
+The navigation, breadcrumbs, latest news and feed links are the same on many pages: they are rendered
+once per content generation and kept in the fragment cache (``strategy_pages.caching``), so an
+uncached page does not query them again. Remaining places are never among them.
+"""
 
 import re
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from strategy_pages.caching import cached_fragment, public_pages
 from strategy_pages.models import NewsIndexPage, NewsPage
 
 register = template.Library()
@@ -17,15 +25,21 @@ def _site(context):
     return Site.find_for_request(request) if request else None
 
 
-@register.inclusion_tag("strategy_pages/includes/main_menu.html", takes_context=True)
-def main_menu(context):
+def _current_page(context):
+    page = context.get("page")
+    # Only pages of the tree: other views may put something else called "page" in the context.
+    return page if getattr(page, "path", None) and getattr(page, "pk", None) else None
+
+
+def main_menu_context(context):
     site = _site(context)
     if site is None:
         return {"menu_items": [], "home": None}
     home = site.root_page
-    current = context.get("page")
+    current = _current_page(context)
+    request = context.get("request")
     items = []
-    for item in home.get_children().live().public().in_menu():
+    for item in public_pages(home.get_children().live(), request).in_menu():
         # A section counts as current for all pages below it, for aria-current.
         is_current = bool(current) and current.path.startswith(item.path)
         items.append({"page": item, "is_current": is_current, "is_exact": is_current and current.pk == item.pk})
@@ -33,13 +47,24 @@ def main_menu(context):
         "menu_items": items,
         "home": home,
         "home_is_current": bool(current) and current.pk == home.pk,
-        "request": context.get("request"),
+        "request": request,
     }
 
 
-@register.inclusion_tag("strategy_pages/includes/breadcrumbs.html", takes_context=True)
-def breadcrumbs(context):
-    page = context.get("page")
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    site, current = _site(context), _current_page(context)
+    # The menu differs only by the section the current page is in (and whether it is that section).
+    section = current.path[: (site.root_page.depth + 1) * 4] if site and current else ""
+    parts = (site.pk if site else None, section, current.pk if current and current.path == section else "")
+    return mark_safe(cached_fragment(
+        context.get("request"), "main-menu", parts,
+        lambda: render_to_string("strategy_pages/includes/main_menu.html", main_menu_context(context)),
+    ))
+
+
+def breadcrumbs_context(context):
+    page = _current_page(context)
     site = _site(context)
     if page is None or site is None or page.depth <= site.root_page.depth:
         return {"ancestors": []}
@@ -47,12 +72,22 @@ def breadcrumbs(context):
     return {"ancestors": ancestors, "page": page, "request": context.get("request")}
 
 
-@register.inclusion_tag("strategy_pages/includes/latest_news.html", takes_context=True)
-def latest_news(context, limit=4):
+@register.simple_tag(takes_context=True)
+def breadcrumbs(context):
+    site, page = _site(context), _current_page(context)
+    if page is None:
+        return render_to_string("strategy_pages/includes/breadcrumbs.html", breadcrumbs_context(context))
+    return mark_safe(cached_fragment(
+        context.get("request"), "breadcrumbs", (site.pk if site else None, page.pk),
+        lambda: render_to_string("strategy_pages/includes/breadcrumbs.html", breadcrumbs_context(context)),
+    ))
+
+
+def latest_news_context(context, limit=4):
     """The newest published news of the current site, without the page being shown."""
+    request = context.get("request")
     news = (
-        NewsPage.objects.live()
-        .public()
+        public_pages(NewsPage.objects.live(), request)
         .select_related("image")
         .prefetch_related("image__renditions")
         .order_by("-date", "-first_published_at")
@@ -60,9 +95,18 @@ def latest_news(context, limit=4):
     site = _site(context)
     if site is not None:
         news = news.descendant_of(site.root_page)
-    if page := context.get("page"):
+    if page := _current_page(context):
         news = news.exclude(pk=page.pk)
-    return {"news": news[:limit], "request": context.get("request")}
+    return {"news": news[:limit], "request": request}
+
+
+@register.simple_tag(takes_context=True)
+def latest_news(context, limit=4):
+    site, page = _site(context), _current_page(context)
+    return mark_safe(cached_fragment(
+        context.get("request"), "latest-news", (site.pk if site else None, page.pk if page else "", limit),
+        lambda: render_to_string("strategy_pages/includes/latest_news.html", latest_news_context(context, limit)),
+    ))
 
 
 @register.simple_tag(takes_context=True)
@@ -102,13 +146,17 @@ def protected_email(address):
     )
 
 
-@register.inclusion_tag("strategy_pages/includes/feed_links.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def news_feed_links(context):
     """<link rel="alternate"> to the site's news feeds, so readers find them from any page."""
     site = _site(context)
     if site is None:
-        return {}
-    return {
-        "news_index": NewsIndexPage.objects.live().descendant_of(site.root_page).first(),
-        "request": context.get("request"),
-    }
+        return ""
+
+    def build():
+        news_index = NewsIndexPage.objects.live().descendant_of(site.root_page).first()
+        return render_to_string(
+            "strategy_pages/includes/feed_links.html", {"news_index": news_index, "request": context.get("request")}
+        )
+
+    return mark_safe(cached_fragment(context.get("request"), "feed-links", (site.pk,), build))

@@ -2,7 +2,7 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from forms.models.index import FormIndexPage
-from strategy_pages.models import HomePage, NewsIndexPage, NewsPage, StrategyPage
+from strategy_pages.models import AccessibilityStatementPage, HomePage, NewsIndexPage, NewsPage, StrategyPage
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -10,7 +10,9 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_home_page_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {NewsIndexPage, StrategyPage, FormIndexPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {NewsIndexPage, StrategyPage, FormIndexPage, AccessibilityStatementPage}
+        )
         self.assertCanNotCreateAt(HomePage, NewsPage)
 
     def test_news_pages_live_only_in_a_news_index(self):

@@ -1,0 +1,112 @@
+"""Live fragments for cached pages: what must never be stale is fetched fresh by the browser.
+
+Pages kept in the page cache (``strategy_pages.caching``) show the upcoming workshops as a link
+that ``forms/static/forms/live-fragments.js`` replaces with this view's HTML: the same include as on
+uncached pages, counted by ``services.upcoming_workshops`` on every request. Without JavaScript the
+link opens the same list as a page of its own.
+The view itself is never cached (``Cache-Control: no-store``, not even by a front proxy).
+"""
+
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import services
+from .models import Registration
+
+UPCOMING_TEMPLATE = "forms/includes/upcoming_workshops.html"
+DEFERRED_TEMPLATE = "forms/includes/upcoming_workshops_deferred.html"
+PAGE_TEMPLATE = "forms/upcoming_workshops_page.html"
+MAX_LIMIT = 10
+
+
+@require_GET
+@never_cache
+def upcoming_workshops_fragment(request):
+    try:
+        limit = min(max(int(request.GET.get("limit", 3)), 1), MAX_LIMIT)
+    except ValueError:
+        limit = 3
+    # The script asks for the bare block; a person following the placeholder's link gets a whole page.
+    template = UPCOMING_TEMPLATE if request.headers.get("X-Live-Fragment") else PAGE_TEMPLATE
+    response = TemplateResponse(
+        request, template, {"workshops": upcoming_workshops(limit), "request": request}
+    )
+    response["X-Robots-Tag"] = "noindex"
+    patch_vary_headers(response, ["X-Live-Fragment"])
+    return response
+
+
+def render_upcoming_workshops(request, limit=3):
+    """The live block; on a page the page cache will keep, a placeholder loaded in the browser; in a page
+    body kept in the fragment cache, a mark filled in with the live block on every request."""
+    from strategy_pages.caching import live_fragment_mark, response_will_be_cached
+
+    if response_will_be_cached(request):
+        context = {"fragment_url": f"{reverse('strategy_forms:upcoming_workshops_fragment')}?limit={limit}"}
+        return mark_safe(render_to_string(DEFERRED_TEMPLATE, context, request=None))
+    if mark := live_fragment_mark(request, "upcoming-workshops", int(limit)):
+        return mark_safe(mark)
+    return _live_upcoming_workshops(request, limit)
+
+
+def _live_upcoming_workshops(request, limit):
+    return mark_safe(render_to_string(UPCOMING_TEMPLATE, {"workshops": upcoming_workshops(limit), "request": request}))
+
+
+# Candidates kept in the fragment cache: enough that sessions starting meanwhile cannot empty the list.
+CANDIDATES = 20
+CANDIDATES_SECONDS = 300
+
+
+def upcoming_workshops(limit=3, now=None):
+    """``services.upcoming_workshops`` with the places counted now, on every call.
+
+    With the fragment cache on, which pages and sessions are upcoming (they change only when a page is
+    published, which starts a new cache generation, or as time passes, filtered here) is cached, and
+    only the confirmed registrations are counted per request, in one query for the shown sessions.
+    """
+    from strategy_pages.caching import cached_fragment, fragment_cache_seconds
+
+    if fragment_cache_seconds() <= 0:
+        return services.upcoming_workshops(limit=limit, now=now)
+    now = now or timezone.now()
+    candidates = cached_fragment(
+        None, "upcoming-workshops", (),
+        lambda: services.upcoming_workshops(limit=CANDIDATES, now=now), max_seconds=CANDIDATES_SECONDS,
+    )
+    pages = []
+    for page in candidates:
+        page.upcoming_sessions = [session for session in page.upcoming_sessions if session.starts_at >= now]
+        if page.upcoming_sessions:
+            page.next_start = page.upcoming_sessions[0].starts_at
+            pages.append(page)
+    pages = sorted(pages, key=lambda page: (page.next_start, page.pk))[:limit]
+    sessions = [session for page in pages for session in page.upcoming_sessions]
+    confirmed = dict(
+        Registration.objects.filter(session__in=sessions, status=Registration.Status.CONFIRMED)
+        .values_list("session_id")
+        .annotate(count=Count("id"))
+        .values_list("session_id", "count")
+    ) if sessions else {}
+    for session in sessions:
+        session.confirmed_count = confirmed.get(session.pk, 0)
+        session.places_left = max(session.capacity - session.confirmed_count, 0)
+    return pages
+
+
+def _register():
+    from strategy_pages.caching import register_live_fragment
+
+    register_live_fragment(
+        "upcoming-workshops", lambda request, argument: _live_upcoming_workshops(request, int(argument))
+    )
+
+
+_register()

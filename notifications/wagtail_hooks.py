@@ -1,0 +1,31 @@
+"""Registers the outbox admin, its log action and a link from a page's header to its notifications."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets import Button
+from wagtail.permissions import policy_registry
+
+from .models import Notification
+from .views import RESEND_ACTION, notification_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_notification_viewset():
+    return notification_viewset
+
+
+@hooks.register("register_log_actions")
+def register_notification_log_actions(actions):
+    actions.register_action(RESEND_ACTION, _("Re-send notification"), _("Notification re-sent"))
+
+
+@hooks.register("register_page_header_buttons")
+def page_notifications_button(page, user, view_name, next_url=None):
+    """"Notifications" in the header menu of pages that have any (workshops and surveys)."""
+    if not policy_registry.get_by_type(Notification).user_has_permission(user, "view"):
+        return
+    if not Notification.objects.filter(page_id=page.pk).exists():
+        return
+    url = f"{reverse(notification_viewset.get_url_name('index'))}?page={page.pk}"
+    yield Button(_("Notifications"), url=url, icon_name="mail", priority=80)

@@ -1,0 +1,123 @@
+"""Real-browser tests: Playwright drives Debian's Chromium against Django's live test server.
+
+Run them alone (SQLite only; they never download a browser):
+
+    TEST_SQLITE_PATH=/tmp/test-e2e.sqlite3 .venv/bin/python -m pytest tests/e2e -q
+
+Every test in this folder is marked ``browser`` (so ``-m "not browser"`` leaves them out) and is a
+transactional test: the live server runs in another thread and must see committed data.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test's thread; Django refuses ORM calls from a
+# thread with a running loop unless this is set. It is read when a query runs, so setting it at
+# import time (before any test touches the database) is enough.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Playwright adds --headless itself (Chromium's new headless mode); these keep the browser quiet,
+# offline and usable as root in a container.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+E2E_DIR = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks every test of this folder ``browser`` and as a transactional database test."""
+    for item in items:
+        if E2E_DIR in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+            if item.get_closest_marker("django_db") is None:
+                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Polish, like the residents; Warsaw time, like the site.
+    return {**browser_context_args, "locale": "pl-PL", "timezone_id": "Europe/Warsaw"}
+
+
+@pytest.fixture
+def page(page):
+    # Fail fast instead of waiting 30 s for an element that will not appear.
+    page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(pytestconfig):
+    """test-results/screenshots/ (pytest-playwright's --output folder, emptied at the start of a run)."""
+    path = Path(pytestconfig.getoption("--output")).absolute() / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class DemoSite:
+    base_url: str
+    pages: dict
+
+    def url(self, page_or_path):
+        """Absolute URL of a Wagtail page or of a path on the live server."""
+        if isinstance(page_or_path, str):
+            return self.base_url + page_or_path
+        return self.base_url + page_or_path.specific.url
+
+
+@pytest.fixture
+def demo_site(live_server, settings):
+    """The demo site (the same content as ``manage.py load_demo_content``) served by the live server.
+
+    The default Wagtail Site gets the live server's host and port, so absolute URLs (canonical
+    links, the cancel links in mails) point at the server the browser talks to.
+    """
+    from django.core.management import call_command
+    from wagtail.models import Site
+
+    from strategy_pages.management.commands.load_demo_content import other_apps_demo_modules
+    from strategy_pages.models import NewsPage
+
+    settings.ROOT_URLCONF = "tests.e2e.urls"
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
+    call_command("load_demo_content", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    site = Site.objects.get(is_default_site=True)
+    address = urlsplit(live_server.url)
+    site.hostname, site.port = address.hostname, address.port
+    site.save()
+
+    home = site.root_page.specific
+    pages = {
+        "home": home,
+        "news_index": home.get_children().get(slug="aktualnosci").specific,
+        "news_article": NewsPage.objects.get(slug="burmistrz-zaprasza-do-udzialu-w-warsztatach-diagnostycznych"),
+        "strategy_page": home.get_children().get(slug="jak-moge-wlaczyc-sie-w-prace-nad-strategia").specific,
+        "privacy_page": home.get_children().get(slug="informacja-o-przetwarzaniu-danych-osobowych").specific,
+    }
+    if any(module.__name__ == "forms.demo" for module in other_apps_demo_modules()):
+        from forms.models import WorkshopPage
+
+        pages["workshop"] = WorkshopPage.objects.live().first()
+    return DemoSite(base_url=live_server.url, pages=pages)

@@ -1,0 +1,43 @@
+"""A form administrator changes a session's capacity in the Polish admin and finds a new
+registration in Wagtail's list of the workshop's submissions."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import log_in_to_admin, publish_in_editor
+
+SOCIAL = "Obszar społeczny"
+
+
+@pytest.fixture
+def workshop(demo_site):
+    page = demo_site.pages.get("workshop")
+    if page is None:
+        pytest.skip("the forms app's demo has no workshop page yet")
+    return page
+
+
+def test_form_administrator_changes_capacity_and_sees_a_new_registration(page, demo_site, workshop):
+    from forms import services
+
+    log_in_to_admin(page, demo_site, "administratorka")
+
+    # The first inline session of the editor is "Obszar społeczny": 30 places become 35.
+    page.goto(demo_site.url(f"/admin/pages/{workshop.pk}/edit/"))
+    first_session = page.get_by_role("region", name="Sesje 1")
+    expect(first_session.get_by_role("textbox", name=re.compile("^Tytuł lub temat"))).to_have_value(SOCIAL)
+    first_session.get_by_role("spinbutton", name=re.compile("^Liczba miejsc")).fill("35")
+    publish_in_editor(page)
+    expect(page.get_by_role("status")).to_contain_text("opublikowana")
+    assert workshop.sessions.get(title=SOCIAL).capacity == 35
+
+    # A resident registers meanwhile; the administrator finds the registration in the list.
+    social = workshop.sessions.get(title=SOCIAL)
+    services.register(workshop, sessions=[social], full_name="Zofia Wiśniewska", email="zofia.w@example.org")
+    page.goto(demo_site.url(f"/admin/forms/submissions/{workshop.pk}/"))
+    row = page.get_by_role("row").filter(has_text="Zofia Wiśniewska")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("zofia.w@example.org")
+    expect(row).to_contain_text(SOCIAL)
