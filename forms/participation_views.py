@@ -5,7 +5,6 @@ Admin (URLs in ``forms.participation_hooks``): sign-ups per group with decisions
 submissions with moderation and assessment; attachments, served only to who may see them.
 """
 
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,9 +14,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.defaults import permission_denied
 from wagtail.admin.auth import require_admin_access
 from wagtail.models import ModelLogEntry
+
+from cms.admin_access import forbidden_as_403
 
 from . import consultations, working_groups
 from .models import (
@@ -104,20 +104,6 @@ def report_csv(report_page, request):
 def _require(condition):
     if not condition:
         raise PermissionDenied
-
-
-def forbidden_as_403(view):
-    """Answer 403 to a refused permission. Wagtail's ``require_admin_access`` would turn the exception
-    into a redirect to the dashboard, which hides from a reviewer (and from tests) that access was refused."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            return permission_denied(request, exc)
-
-    return wrapper
 
 
 def _admin_render(request, template, context):

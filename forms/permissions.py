@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from wagtail.admin.auth import require_admin_access
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from .participation_views import forbidden_as_403
+from cms.admin_access import forbidden_as_403
 
 VIEW_PERSONAL_DATA = "strategy_forms.view_personal_data"
 

@@ -30,12 +30,13 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
+from cms.admin_access import forbidden_as_403
+
 from . import services
 from .exceptions import MoveRefused, RegistrationClosed
 from .exports import FormulaSafeExportMixin, log_export
 from .forms import EMAIL_MAX_LENGTH, FULL_NAME_MAX_LENGTH, PHONE_MAX_LENGTH, phone_validator
 from .models import Registration, WorkshopPage, WorkshopSession
-from .participation_views import forbidden_as_403
 from .permissions import PersonalDataPermissionPolicy, personal_data_view, require_personal_data
 
 Status = Registration.Status

@@ -21,6 +21,8 @@ from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from cms.admin_access import forbidden_as_403
+
 from . import services
 from .models import Notification
 from .registry import kind_choices
@@ -145,7 +147,11 @@ class NotificationViewSet(ModelViewSet):
         return self.construct_view(ResendView, inspect_url_name=self.get_url_name("inspect"))
 
     def get_urlpatterns(self):
-        return [*super().get_urlpatterns(), path("resend/<str:pk>/", self.resend_view, name="resend")]
+        patterns = [*super().get_urlpatterns(), path("resend/<str:pk>/", self.resend_view, name="resend")]
+        # Recipients are personal data: a refusal is a real 403, not Wagtail's redirect to the dashboard.
+        for pattern in patterns:
+            pattern.callback = forbidden_as_403(pattern.callback)
+        return patterns
 
 
 register_permission_policy(Notification, NotificationPermissionPolicy(Notification))
