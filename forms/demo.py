@@ -7,6 +7,7 @@ registrations). Texts are Polish, taken from the municipality's article of 8 Jan
 
 import datetime
 import json
+import os
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -131,6 +132,17 @@ def load(pages):
     demo_participation.load(pages)
     demo_gdpr.load(pages)
     return {"form_index": index, "workshop": workshop}
+
+
+def demo_accounts():
+    """(user name, role, password) of the staff accounts the demo creates, for the command to print."""
+    staff_password = os.environ.get("DEMO_STAFF_PASSWORD", demo_gdpr.DEMO_STAFF_PASSWORD_DEFAULT)
+    reviewer_password = os.environ.get("DEMO_REVIEWER_PASSWORD", demo_participation.DEMO_REVIEWER_PASSWORD_DEFAULT)
+    return [
+        (demo_gdpr.DEMO_EDITOR_USERNAME, "Redaktorzy", staff_password),
+        (demo_gdpr.DEMO_FORM_ADMIN_USERNAME, "Administratorzy formularzy", staff_password),
+        (demo_participation.DEMO_REVIEWER_USERNAME, "Recenzenci grup roboczych", reviewer_password),
+    ]
 
 
 def _form_index(home):

@@ -25,14 +25,19 @@ class Command(BaseCommand):
     help = "Loads the demo content of the strategy site (idempotent) and creates the demo admin account."
 
     def handle(self, *args, **options):
+        modules = list(other_apps_demo_modules())
         with transaction.atomic():
             pages = demo.load()
-            for module in other_apps_demo_modules():
+            for module in modules:
                 # Contract: load(pages) with keys home, news_index, news_article, strategy_page, privacy_page.
                 module.load(pages)
             password = self.ensure_admin()
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {pages['home'].title}"))
         self.stdout.write(f"Admin login: /admin/  user: {DEMO_ADMIN_USERNAME}  password: {password}")
+        for module in modules:
+            # Optional: the staff accounts an app's demo creates, each with its role.
+            for username, role, account_password in getattr(module, "demo_accounts", list)():
+                self.stdout.write(f"  also: user: {username}  password: {account_password}  ({role})")
 
     def ensure_admin(self):
         password = os.environ.get("DEMO_ADMIN_PASSWORD", DEMO_ADMIN_PASSWORD_DEFAULT)
