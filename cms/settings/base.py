@@ -225,7 +225,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django_q": {"level": os.environ.get("Q_LOG_LEVEL", "WARNING")},
+        # django-q2 logs as "django-q": every task at INFO.
+        "django-q": {"level": os.environ.get("Q_LOG_LEVEL", "WARNING")},
         # Wagtail 8 runs its own background work through django-tasks and logs every task at INFO.
         "django_tasks": {"level": "WARNING"},
     },
