@@ -27,6 +27,7 @@ Two settings switch the layers on (both need a cache shared by every web process
 Everything per person or per moment — places left, forms, messages, logged-in users — is never cached.
 """
 
+import contextvars
 import time
 
 from django.conf import settings
@@ -111,11 +112,22 @@ def cached_fragment(request, name, parts, build, max_seconds=None):
     return value
 
 
+# The request being served by this thread or task (set by ``PageCacheMiddleware``), for per-request
+# answers asked for by code that has no request at hand (``Page.get_view_restrictions``).
+_current_request = contextvars.ContextVar("strategia_request", default=None)
+
+
+def current_request():
+    return _current_request.get()
+
+
 def site_has_view_restrictions(request=None):
-    """Whether any page of any site is private. True (the safe answer) when fragment caching is off."""
-    if fragment_cache_seconds() <= 0:
+    """Whether any page of any site is private: one query per request (none with the fragment cache
+    on, once cached). True (the safe answer) outside a request."""
+    request = request if request is not None else _current_request.get()
+    if request is None:
         return True
-    if request is not None and hasattr(request, "_strategia_restrictions"):
+    if hasattr(request, "_strategia_restrictions"):
         return request._strategia_restrictions
 
     def build():
@@ -124,9 +136,20 @@ def site_has_view_restrictions(request=None):
         return PageViewRestriction.objects.exists()
 
     value = cached_fragment(request, "view-restrictions", (), build)
-    if request is not None:
-        request._strategia_restrictions = value
+    request._strategia_restrictions = value
     return value
+
+
+class SkipViewRestrictionsMixin:
+    """Skips Wagtail's two view-restriction queries (ancestors, restrictions) of ``serve`` when the
+    site has no restriction at all (``site_has_view_restrictions``: one query per request)."""
+
+    def get_view_restrictions(self):
+        if not site_has_view_restrictions():
+            from wagtail.models import PageViewRestriction
+
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
 
 def public_pages(queryset, request=None):
@@ -301,6 +324,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _current_request.set(request)
+        try:
+            return self._serve(request)
+        finally:
+            _current_request.reset(token)
+
+    def _serve(self, request):
         seconds = page_cache_seconds()
         key = None
         if seconds > 0 and _may_use_page_cache(request):

@@ -18,11 +18,13 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageC
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageViewRestriction
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from .blocks import NewsBodyBlock, StrategyBodyBlock
-from .caching import cached_fragment, serve_with_body_cache, site_has_view_restrictions
+from .caching import SkipViewRestrictionsMixin, cached_fragment, public_pages, serve_with_body_cache
+from .navigation import navigation
+from .routing import DirectRouteMixin
 
 NEWS_PER_PAGE = 10
 
@@ -32,12 +34,12 @@ def description_from(text, words=30):
     return Truncator(html.unescape(strip_tags(text or ""))).words(words)
 
 
-class CachedPageMixin:
+class CachedPageMixin(SkipViewRestrictionsMixin):
     """Page types whose anonymous responses the page cache may keep (see ``strategy_pages.caching``).
 
     Only pages whose HTML is the same for every anonymous visitor belong here: no form, no CSRF
     token, nothing per person; places left are fetched fresh by the browser. Also skips Wagtail's
-    two view-restriction queries when the site has no restriction at all (known from the cache).
+    two view-restriction queries when the site has no restriction at all (``SkipViewRestrictionsMixin``).
     """
 
     cache_anonymous_response = True
@@ -46,11 +48,6 @@ class CachedPageMixin:
         # The rendered body is reused until the next content change (strategy_pages/caching.py).
         serve = super().serve
         return serve_with_body_cache(self, request, lambda: serve(request, *args, **kwargs))
-
-    def get_view_restrictions(self):
-        if not site_has_view_restrictions():
-            return PageViewRestriction.objects.none()
-        return super().get_view_restrictions()
 
 
 @register_setting(icon="site")
@@ -121,7 +118,7 @@ class SiteSettings(BaseSiteSetting):
         return cached_fragment(None, "site-settings", (site.pk,), build)
 
 
-class HomePage(CachedPageMixin, Page):
+class HomePage(DirectRouteMixin, CachedPageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), InlinePanel("highlights", label=_("Highlights"))]
@@ -149,7 +146,7 @@ class HomePage(CachedPageMixin, Page):
             lambda: list(self.highlights.select_related("page").filter(page__live=True)),
         )
         context["news_index"] = cached_fragment(
-            request, "home-news-index", (self.pk,), lambda: NewsIndexPage.objects.child_of(self).live().first()
+            request, "home-news-index", (self.pk,), lambda: navigation(request, self, self).news_index
         )
         return context
 
@@ -184,9 +181,7 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
     def get_news(self):
         """Published news of this index, newest first."""
         return (
-            NewsPage.objects.child_of(self)
-            .live()
-            .public()
+            public_pages(NewsPage.objects.child_of(self).live())
             .select_related("image")
             .order_by("-date", "-first_published_at")
         )
@@ -223,7 +218,10 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         # A news page is found in one query, not two (its type is known). The feeds' routes have two
         # components, so they never meet a news slug; anything else routes as Wagtail does.
         if len(path_components) == 1:
-            news = NewsPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            news = (
+                NewsPage.objects.child_of(self).filter(slug=path_components[0])
+                .select_related(*NewsPage.route_select_related).first()
+            )
             if news is not None:
                 news._cached_parent_obj = self
                 return news.route(request, [])
@@ -303,6 +301,8 @@ class NewsPage(CachedPageMixin, Page):
     parent_page_types = ["strategy_pages.NewsIndexPage"]
     subpage_types = []
     og_type = "article"
+    # Loaded with the page when it is routed (strategy_pages.routing): the template shows both.
+    route_select_related = ("image", "action_page")
 
     class Meta:
         verbose_name = _("news article")
@@ -315,6 +315,16 @@ class NewsPage(CachedPageMixin, Page):
     @property
     def og_image(self):
         return self.image
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The parent (the tag links) comes with the navigation's one query rather than one of its own.
+        site = Site.find_for_request(request)
+        if site is not None and not hasattr(self, "_cached_parent_obj"):
+            parent = navigation(request, site.root_page, self).parent
+            if parent is not None and parent.depth == self.depth - 1:
+                self._cached_parent_obj = parent
+        return context
 
     def clean(self):
         super().clean()

@@ -25,6 +25,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from strategy_pages.blocks import BaseStreamBlock
+from strategy_pages.caching import SkipViewRestrictionsMixin
 
 from ..abuse import protect_form_post
 from ..admin_forms import WorkshopPageForm
@@ -39,7 +40,7 @@ class WorkshopFormField(AbstractFormField):
     page = ParentalKey("WorkshopPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class WorkshopPage(PersonalDataSettings, WorkshopNotificationSettings, AbstractForm):
+class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNotificationSettings, AbstractForm):
     """A workshop (one evening or event) with sessions that people register for."""
 
     template = "forms/workshop_page.html"

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from strategy_pages.caching import cached_fragment, public_pages
-from strategy_pages.models import NewsIndexPage, NewsPage
+from strategy_pages.models import NewsPage
+from strategy_pages.navigation import navigation
 
 register = template.Library()
 
@@ -39,7 +40,7 @@ def main_menu_context(context):
     current = _current_page(context)
     request = context.get("request")
     items = []
-    for item in public_pages(home.get_children().live(), request).in_menu():
+    for item in navigation(request, home, current).menu():
         # A section counts as current for all pages below it, for aria-current.
         is_current = bool(current) and current.path.startswith(item.path)
         items.append({"page": item, "is_current": is_current, "is_exact": is_current and current.pk == item.pk})
@@ -68,7 +69,7 @@ def breadcrumbs_context(context):
     site = _site(context)
     if page is None or site is None or page.depth <= site.root_page.depth:
         return {"ancestors": []}
-    ancestors = page.get_ancestors().filter(depth__gte=site.root_page.depth)
+    ancestors = navigation(context.get("request"), site.root_page, page).ancestors
     return {"ancestors": ancestors, "page": page, "request": context.get("request")}
 
 
@@ -154,7 +155,7 @@ def news_feed_links(context):
         return ""
 
     def build():
-        news_index = NewsIndexPage.objects.live().descendant_of(site.root_page).first()
+        news_index = navigation(context.get("request"), site.root_page, _current_page(context)).news_index
         return render_to_string(
             "strategy_pages/includes/feed_links.html", {"news_index": news_index, "request": context.get("request")}
         )

@@ -1,11 +1,13 @@
-"""SQL queries per anonymous page view: at most 12 for every page type, and the same number whatever
-the number of news items, tags, images or workshop sessions (issue 8).
+"""SQL queries per anonymous page view: at most 12 for every page type, with or without the fragment
+cache, and the same number whatever the number of news items, tags, images or workshop sessions (issue 8).
 
 Measured with the page cache off, with and without the fragment cache, on the first request after the
 cache is cleared ("cold": every fragment built) and on the next one ("warm")."""
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from .conftest import add_news, add_sessions, count_queries
 
@@ -31,6 +33,22 @@ def test_each_page_type_needs_at_most_12_queries(site_pages, settings, page):
     cold, warm = cold_and_warm(site_pages[page].url)
     assert warm <= MAX_QUERIES, f"{page}: {warm} queries"
     assert warm <= cold
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_type_needs_at_most_12_queries_without_any_cache(site_pages, settings, page):
+    """Default configuration without Redis (page and fragment caches off): every page view, after the
+    first one of the process (which teaches the router where the page is, strategy_pages.routing)."""
+    settings.PAGE_CACHE_SECONDS, settings.FRAGMENT_CACHE_SECONDS = 0, 0
+    url = site_pages[page].url
+    # Wagtail's own use of the local-memory cache (site root paths, renditions) stays, as in a process.
+    first, _ = count_queries(url)
+    with CaptureQueriesContext(connection) as captured:
+        queries, _ = count_queries(url)
+    assert queries <= MAX_QUERIES, f"{page}: {queries} queries:\n" + "\n".join(
+        query["sql"][:300] for query in captured.captured_queries
+    )
+    assert queries <= first
 
 
 def test_the_fragment_cache_leaves_few_queries(site_pages, settings):

@@ -1,0 +1,71 @@
+"""The pages every public page's navigation needs, in one query per request.
+
+The main menu (live children of the home page shown in menus), the breadcrumbs (the current page's
+ancestors from the home page down), the news index the feed links and the home page point to (the
+first live news index below the home page) and the current page's parent all come from one query of
+generic pages, kept on the request. When the site has view restrictions the menu is filtered by
+Wagtail's ``public()`` in a query of its own, as before.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from wagtail.models import Page
+
+from .caching import site_has_view_restrictions
+
+
+def _as_news_index(page):
+    """A ``NewsIndexPage`` built from its generic page row (title, URL and feed routes need nothing else)."""
+    from .models import NewsIndexPage
+
+    if isinstance(page, NewsIndexPage):
+        return page
+    fields = {field.attname: getattr(page, field.attname) for field in Page._meta.concrete_fields}
+    return NewsIndexPage(page_ptr_id=page.pk, **fields)
+
+
+class Navigation:
+    def __init__(self, request, root, current):
+        from .models import NewsIndexPage
+
+        self.root = root
+        ancestor_paths = []
+        if current is not None and current.depth > root.depth and current.path.startswith(root.path):
+            steps = current.path[len(root.path):]
+            ancestor_paths = [root.path + steps[:n] for n in range(0, len(steps), Page.steplen)]
+        condition = Q(depth=root.depth + 1, path__startswith=root.path, live=True)
+        if ancestor_paths:
+            condition |= Q(path__in=ancestor_paths)
+        pages = list(Page.objects.filter(condition).order_by("path"))
+        by_path = {page.path: page for page in pages}
+        self.ancestors = [by_path[path] for path in ancestor_paths if path in by_path]
+        if self.ancestors and self.ancestors[0].pk == root.pk:
+            self.ancestors[0] = root
+        self.children = [page for page in pages if page.depth == root.depth + 1 and page.live]
+        news_index_type = ContentType.objects.get_for_model(NewsIndexPage).pk
+        if isinstance(current, NewsIndexPage) and current.depth == root.depth + 1:
+            self.news_index = current
+        else:
+            found = next((page for page in self.children if page.content_type_id == news_index_type), None)
+            self.news_index = _as_news_index(found) if found is not None else None
+        self.parent = self.ancestors[-1] if self.ancestors else None
+        self._request = request
+
+    def menu(self):
+        if site_has_view_restrictions(self._request):
+            return list(self.root.get_children().live().public().in_menu())
+        return [page for page in self.children if page.show_in_menus]
+
+
+def navigation(request, root, current=None):
+    """The request's ``Navigation`` for ``root`` (the site's home page) and the current page."""
+    key = (root.pk, current.pk if current is not None else None)
+    store = getattr(request, "_strategia_navigation", None) if request is not None else None
+    if store is not None and key in store:
+        return store[key]
+    value = Navigation(request, root, current)
+    if request is not None:
+        if store is None:
+            store = request._strategia_navigation = {}
+        store[key] = value
+    return value
