@@ -1,6 +1,7 @@
 """Settings for the test suite: SQLite file by default, PostgreSQL when DATABASE_URL is set."""
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -12,9 +13,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A file, not :memory:, so parallel threads and the separate worker process of
 # the integration tests see the same database with real SQLite locking.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.environ.get("TEST_SQLITE_PATH", str(BASE_DIR / "var" / "test-db.sqlite3")),  # noqa: F405
-    }
+    TEST_SQLITE_PATH = Path(os.environ.get("TEST_SQLITE_PATH", BASE_DIR / "var" / "test-db.sqlite3"))  # noqa: F405
+    TEST_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)  # var/ is not in a fresh clone
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_SQLITE_PATH)}  # noqa: F405
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
