@@ -17,3 +17,19 @@ def pytest_configure(config):
 def _media_root(settings, tmp_path):
     """Uploaded files of one test never leak into another or into the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keeps the post-migration snapshot (Wagtail's root page, locale, site) on the connection class.
+
+    ``serialized_rollback`` restores it from the connection object, but Django's connections are
+    context-local and Playwright's greenlets get objects of their own without the snapshot; on the
+    class every connection object finds it.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents

@@ -37,8 +37,12 @@ CHROMIUM_ARGS = [
 E2E_DIR = Path(__file__).parent
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Marks every test of this folder ``browser`` and as a transactional database test."""
+    """Marks every test of this folder ``browser`` and as a transactional database test.
+
+    It runs before pytest-django's own hook, which puts transactional tests last: otherwise these
+    would run early and their flush would empty the database under the tests that follow."""
     for item in items:
         if E2E_DIR in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
