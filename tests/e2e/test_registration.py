@@ -194,7 +194,7 @@ def test_keyboard_only_registration_with_an_error_round(page, demo_site, worksho
     expect(summary).to_contain_text("Formularz zawiera błędy")
     # Focus moves to the error summary (or straight to the first field with an error).
     focused_id = page.evaluate("document.activeElement && document.activeElement.id")
-    focus_moved_to_errors = focused_id in {"form-errors", "id_email"}
+    assert focused_id == "form-errors", f"focus is on #{focused_id or 'body'}, not on the error summary"
     # Each invalid field says so and points at its message.
     for field in (email, page.get_by_role("checkbox", name=re.compile("zgodę na przetwarzanie", re.IGNORECASE))):
         expect(field).to_have_attribute("aria-invalid", "true")
@@ -228,11 +228,6 @@ def test_keyboard_only_registration_with_an_error_round(page, demo_site, worksho
     expect(outcome_of(page, ECONOMIC)).to_contain_text("Potwierdzone: masz miejsce.")
     registration = Registration.objects.get(email=RESIDENT["email"])
     assert (registration.session.title, registration.status) == (ECONOMIC, "confirmed")
-    if not focus_moved_to_errors:
-        # Known bug in forms/templates (reported to the registration engineer, issue 7 phase 1):
-        # nothing moves focus to the error summary after a failed submission. Make this a hard
-        # assertion (above) once it is fixed; strict xfail would need the fix to land first.
-        pytest.xfail(f"focus stays on #{focused_id or 'body'} after a failed submission, not on the error summary")
 
 
 def test_form_index_and_survey_pages_pass_axe_in_every_state(page, demo_site, workshop, screenshot_dir):
