@@ -27,7 +27,27 @@ def public_pages(demo_site):
         ("search-no-results", demo_site.url("/szukaj/?q=qwertyuiop"), 200),
         ("search-empty", demo_site.url("/szukaj/"), 200),
         ("not-found", demo_site.url("/nie-ma-takiej-strony/"), 404),
+        *participation_and_statement_pages(demo_site),
     ]
+
+
+def participation_and_statement_pages(demo_site):
+    """The working-group sign-up, both demo consultations, the report and the accessibility statement."""
+    from django.utils import timezone
+
+    from forms.models import ConsultationPage, ConsultationReportPage, WorkingGroupSignupPage
+    from strategy_pages.models import AccessibilityStatementPage
+
+    now = timezone.now()
+    open_consultation = ConsultationPage.objects.live().filter(ends_at__gt=now).first()
+    pages = [
+        ("working-group-signup", WorkingGroupSignupPage.objects.live().get()),
+        ("consultation-open", open_consultation),
+        ("consultation-report", ConsultationReportPage.objects.live().get()),
+        ("accessibility-statement", AccessibilityStatementPage.objects.live().get()),
+    ]
+    assert all(page is not None for _name, page in pages), pages
+    return [(name, demo_site.url(page), 200) for name, page in pages]
 
 
 def check_page(page, name, url, status, screenshot_dir):
