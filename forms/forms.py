@@ -24,16 +24,27 @@ phone_validator = RegexValidator(
 )
 
 
-class SessionChoiceField(forms.ModelMultipleChoiceField):
-    """Checkboxes limited to the page's own sessions: any other id is an error, never a crash."""
+class PageChoicesField(forms.ModelMultipleChoiceField):
+    """Checkboxes limited to the page's own objects: any other id is an error, never a crash.
+
+    Subclasses name the messages: ``required_message`` and ``not_on_page_message``."""
 
     widget = forms.CheckboxSelectMultiple
-    default_error_messages = {
-        "required": _("Choose at least one session."),
-        "invalid_choice": _("Choose sessions from the list on this page."),
-        "invalid_pk_value": _("Choose sessions from the list on this page."),
-        "invalid_list": _("Choose sessions from the list on this page."),
-    }
+    required_message = not_on_page_message = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages.update(
+            required=self.required_message,
+            invalid_choice=self.not_on_page_message,
+            invalid_pk_value=self.not_on_page_message,
+            invalid_list=self.not_on_page_message,
+        )
+
+
+class SessionChoiceField(PageChoicesField):
+    required_message = _("Choose at least one session.")
+    not_on_page_message = _("Choose sessions from the list on this page.")
 
     def label_from_instance(self, obj):
         return obj.title

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import BaseForm
 
 from . import consultations
-from .forms import EMAIL_MAX_LENGTH, FULL_NAME_MAX_LENGTH, PHONE_MAX_LENGTH, phone_validator
+from .forms import EMAIL_MAX_LENGTH, FULL_NAME_MAX_LENGTH, PHONE_MAX_LENGTH, PageChoicesField, phone_validator
 from .models import Assessment, ThematicArea, WorkingGroup
 
 MOTIVATION_MAX_LENGTH = 3000
@@ -62,14 +62,9 @@ class ParticipantForm(BaseForm):
         return [self["full_name"], self["email"], self["phone"], self["represents"]]
 
 
-class GroupChoiceField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-    default_error_messages = {
-        "required": _("Choose at least one working group."),
-        "invalid_choice": _("Choose groups from the list on this page."),
-        "invalid_pk_value": _("Choose groups from the list on this page."),
-        "invalid_list": _("Choose groups from the list on this page."),
-    }
+class GroupChoiceField(PageChoicesField):
+    required_message = _("Choose at least one working group.")
+    not_on_page_message = _("Choose groups from the list on this page.")
 
     def label_from_instance(self, obj):
         return obj.name
