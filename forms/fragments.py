@@ -60,6 +60,57 @@ def _live_upcoming_workshops(request, limit):
     return mark_safe(render_to_string(UPCOMING_TEMPLATE, {"workshops": upcoming_workshops(limit), "request": request}))
 
 
+SESSION_SUMMARY_TEMPLATE = "forms/includes/session_summary.html"
+SESSION_CHOICES_TEMPLATE = "forms/includes/session_choices.html"
+
+
+def remember_sessions(request, page, sessions):
+    """Keep the sessions counted for this request's workshop page, for its live marks."""
+    if request is not None:
+        request._strategia_workshop = (page, sessions)
+
+
+def _workshop_and_sessions(request, page_pk):
+    page, sessions = getattr(request, "_strategia_workshop", (None, None))
+    if page is None or page.pk != page_pk:
+        from .models import WorkshopPage
+
+        page = WorkshopPage.objects.get(pk=page_pk)
+        sessions = services.sessions_with_places(page)
+        remember_sessions(request, page, sessions)
+    return page, sessions
+
+
+def render_session_summary(request, page, sessions):
+    """A workshop's sessions with places left; a mark instead while its content is rendered for the
+    fragment cache (filled in on every request by ``_live_workshop_sessions``)."""
+    from strategy_pages.caching import live_fragment_mark
+
+    if mark := live_fragment_mark(request, "workshop-sessions", f"summary:{page.pk}"):
+        return mark_safe(mark)
+    return render_to_string(SESSION_SUMMARY_TEMPLATE, {"page": page, "sessions": sessions})
+
+
+def render_session_choices(request, page, sessions, html_name, auto_id, selected=()):
+    """The session checkboxes of a registration form (as ``render_session_summary``; a cached form is
+    never bound, so nothing is selected in it)."""
+    from strategy_pages.caching import live_fragment_mark
+
+    if mark := live_fragment_mark(request, "workshop-sessions", f"choices:{page.pk}:{html_name}:{auto_id}"):
+        return mark_safe(mark)
+    context = {"page": page, "sessions": sessions, "html_name": html_name, "auto_id": auto_id, "selected": selected}
+    return render_to_string(SESSION_CHOICES_TEMPLATE, context)
+
+
+def _live_workshop_sessions(request, argument):
+    kind, page_pk, *field = argument.split(":")
+    page, sessions = _workshop_and_sessions(request, int(page_pk))
+    if kind == "summary":
+        return render_session_summary(request, page, sessions)
+    html_name, auto_id = field
+    return render_session_choices(request, page, sessions, html_name, auto_id)
+
+
 # Candidates kept in the fragment cache: enough that sessions starting meanwhile cannot empty the list.
 CANDIDATES = 20
 CANDIDATES_SECONDS = 300
@@ -107,6 +158,7 @@ def _register():
     register_live_fragment(
         "upcoming-workshops", lambda request, argument: _live_upcoming_workshops(request, int(argument))
     )
+    register_live_fragment("workshop-sessions", _live_workshop_sessions)
 
 
 _register()

@@ -1,15 +1,17 @@
 """Caching of the public site: whole pages for anonymous visitors, and fragments shared between pages.
 
-One *generation* number, kept in Django's default cache, versions every entry. Anything that can change
-what a public page shows — a page saved, published, unpublished, moved or deleted, the site settings,
-a site, an image, a document, a tag or a view restriction — increments it (at once, and again when the
-transaction commits), so every older entry is ignored from then on and expires by itself. Nothing
-is deleted one by one, nothing can be forgotten: "clear the namespace", in one cache write.
+One *generation* number versions every entry. Anything that can change what a public page shows — a
+page saved, published, unpublished, moved or deleted, the site settings, a site, an image, a document,
+a tag or a view restriction — increments it in the same database transaction, so every older entry is
+ignored from the commit on and expires by itself. Nothing is deleted one by one, nothing can be
+forgotten: "clear the namespace", in one row update.
 
-Two settings switch the layers on (both need a cache shared by every web process — Redis through
-``CACHE_URL`` — as soon as more than one process serves the site; they default to on only then):
+The generation lives in the database (``CacheGeneration``), not in the cache, so the layers are correct
+with any cache backend: Redis shared by every process (``CACHE_URL``), or each process's own memory
+(the default). A process reads it at most once per ``PAGE_CACHE_LOCAL_SECONDS`` (default 1 s), so
+other processes see a change within that time; the process that made it, at once.
 
-``PAGE_CACHE_SECONDS``
+``PAGE_CACHE_SECONDS`` (default 300)
     Rendered responses of the cacheable page types (``cache_anonymous_response = True``: home, news
     index and feeds, news, strategy pages) for GET requests without a session cookie. Served by
     ``PageCacheMiddleware`` before the rest of Django runs. Workshop and other form pages are never
@@ -20,9 +22,12 @@ Two settings switch the layers on (both need a cache shared by every web process
     With the page cache on, responses it stores also carry ``X-Accel-Expires`` so that nginx's
     ``proxy_cache`` may keep them that long (default 0: no header, nothing kept in front).
 
-``FRAGMENT_CACHE_SECONDS``
-    The parts every page repeats (site lookup with its home page, site settings, main menu,
-    breadcrumbs, latest news, feed links, whether any view restriction exists) for uncached pages.
+``FRAGMENT_CACHE_SECONDS`` (default 3600)
+    For pages the page cache does not answer (every request routed, checked and rendered by Wagtail):
+    the parts every page repeats (site lookup with its home page, site settings, main menu, breadcrumbs,
+    latest news, feed links, whether any view restriction exists) and each page's main content
+    (``{% page_content_cache %}``), in which places left and the CSRF token are marks filled in fresh
+    on every request.
 
 Everything per person or per moment — places left, forms, messages, logged-in users — is never cached.
 """
@@ -32,10 +37,9 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpResponse
 
-GENERATION_KEY = "strategia:generation"
 _PREFIX = "strategia"
 # Query-string parameters the cacheable pages read (news index: page, tag); any other parameter
 # bypasses the page cache, so random query strings cannot fill it.
@@ -51,44 +55,82 @@ def fragment_cache_seconds():
     return getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
 
 
+def _local_seconds():
+    return getattr(settings, "PAGE_CACHE_LOCAL_SECONDS", 1)
+
+
 # --- the generation -------------------------------------------------------------------------------
 
+# What this process last read: the generation, when, and its hottest cached pages.
+_local = {"generation": None, "read_at": 0.0, "entries": {}}
+_LOCAL_ENTRIES = 256
+
+
 def _fresh_generation():
-    # Time-based, so a generation key lost from the cache (evicted, restarted) never restarts at a
-    # number whose entries may still be stored.
+    # Time-based, so a lost row (a flushed table) never restarts at a number whose entries may still
+    # be stored.
     return time.time_ns() // 1000  # microseconds: far ahead of any count of increments
 
 
+def _generation_rows():
+    from .models import CacheGeneration
+
+    return CacheGeneration.objects.filter(pk=1)
+
+
+def _read_generation():
+    value = _generation_rows().values_list("value", flat=True).first()
+    if value is None:
+        from .models import CacheGeneration
+
+        try:
+            with transaction.atomic():
+                CacheGeneration.objects.create(pk=1, value=_fresh_generation())
+        except IntegrityError:  # created meanwhile by another process
+            pass
+        value = _generation_rows().values_list("value", flat=True).first()
+    return value
+
+
 def current_generation(request=None):
-    """The generation, read once per request (remembered on ``request``)."""
+    """The generation: read once per request (remembered on ``request``) and, in this process, from the
+    database at most once per ``PAGE_CACHE_LOCAL_SECONDS``."""
     if request is not None and hasattr(request, "_strategia_generation"):
         return request._strategia_generation
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
+    now = time.monotonic()
+    generation = _local["generation"]
+    if generation is None or now - _local["read_at"] >= _local_seconds():
+        generation = _read_generation()
+        if generation != _local["generation"]:
+            _local["entries"] = {}
+        _local.update(generation=generation, read_at=now)
     if request is not None:
         request._strategia_generation = generation
     return generation
 
 
-def _increment():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # the key is missing
-        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+def forget_local_state():
+    """Make this process read the generation again on the next request, and drop its page copies."""
+    _local.update(generation=None, read_at=0.0, entries={})
 
 
 def invalidate(**kwargs):
     """Make every cached page and fragment stale (a signal receiver; any arguments are ignored).
 
-    Incremented at once and again after the commit: a request that read the old rows during the
-    transaction and stored them under the intermediate generation is outdated by the second step.
+    The increment is part of the current transaction: other processes see it when the change they
+    must not miss is committed. A request that read the old rows meanwhile stored them under the old
+    generation, which is outdated from the commit on.
     """
-    _increment()
-    _forget_local()
-    transaction.on_commit(_increment, robust=True)
-    transaction.on_commit(_forget_local, robust=True)
+    if not _generation_rows().update(value=models.F("value") + 1):
+        _read_generation()  # the row was missing (a flushed table): created with a fresh value
+    forget_local_state()
+    transaction.on_commit(forget_local_state, robust=True)
+
+
+def clear():
+    """Empty the cache and this process's copies (tests, ``manage.py`` maintenance)."""
+    cache.clear()
+    forget_local_state()
 
 
 # --- fragments --------------------------------------------------------------------------------------
@@ -221,41 +263,57 @@ def live_fragment_mark(request, name, argument):
 
 def _fill_live_marks(request, content):
     for name, render in _LIVE_RENDERERS.items():
-        start = f"<!--strategia-live:{name}:".encode()
+        start = f"<!--strategia-live:{name}:"
         while (index := content.find(start)) != -1:
-            end = content.index(b"-->", index)
-            argument = content[index + len(start) : end].decode()
-            content = content[:index] + render(request, argument).encode() + content[end + 3 :]
+            end = content.index("-->", index)
+            argument = content[index + len(start) : end]
+            content = content[:index] + str(render(request, argument)) + content[end + 3 :]
     return content
 
 
-def serve_with_body_cache(page, request, serve):
-    """Serve ``page`` with its rendered body kept in the fragment cache under the current generation.
+def csrf_input(request, argument=""):
+    """The hidden CSRF field with this visitor's token (what ``{% csrf_token %}`` renders)."""
+    from django.middleware.csrf import get_token
+    from django.utils.html import format_html
 
-    Only for the requests the page cache could answer (anonymous GET, known parameters); places and
-    anything else registered as live are marks in the cached body, filled in fresh on every request.
-    Wagtail's routing and view-restriction checks have run before, as for any page.
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+
+
+register_live_fragment("csrf-token", csrf_input)
+
+
+def cached_page_content(request, page, render):
+    """The page's main content: ``render()``'s HTML, kept in the fragment cache under the current
+    generation for the page types that allow it (``cache_page_content``) and the requests the page
+    cache could answer (anonymous GET, known parameters) — the same HTML for every such visitor.
+
+    Wagtail's routing, view-restriction checks, ``serve()`` and the rest of the template run on every
+    request; places and anything else registered as live are marks in the cached HTML, filled in fresh.
     """
-    if fragment_cache_seconds() <= 0 or not _may_use_page_cache(request):
-        return serve()
+    seconds = fragment_cache_seconds()
+    if (
+        seconds <= 0 or request is None or page is None or not getattr(page, "cache_page_content", False)
+        or not _may_use_page_cache(request) or getattr(getattr(request, "user", None), "is_authenticated", False)
+    ):
+        return render()
     mode = "deferred" if response_will_be_cached(request) else "live"
-    key = fragment_key(request, "page-body", page.pk, mode, request.get_full_path())
-    entry = cache.get(key)
-    if entry is None:
+    variant = page.content_cache_variant(request) if hasattr(page, "content_cache_variant") else ""
+    key = fragment_key(request, "page-content", page.pk, mode, variant, request.get_full_path())
+    content = cache.get(key)
+    if content is None:
+        # A CSRF token used while rendering would belong to this visitor: such content is not stored.
+        csrf_used_before = request.META.pop("CSRF_COOKIE_USED", None)
         request._strategia_body_cache = True
         try:
-            response = serve()
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
+            content = str(render())
         finally:
             request._strategia_body_cache = False
-        if not _may_store(request, response, check_route=False):
-            response.content = _fill_live_marks(request, response.content)
-            return response
-        entry = (response.status_code, response["Content-Type"], response.content)
-        cache.set(key, entry, fragment_cache_seconds())
-    status, content_type, content = entry
-    return HttpResponse(_fill_live_marks(request, content), status=status, content_type=content_type)
+        csrf_used = request.META.get("CSRF_COOKIE_USED")
+        if csrf_used_before:
+            request.META["CSRF_COOKIE_USED"] = csrf_used_before
+        if not csrf_used:
+            cache.set(key, content, seconds)
+    return _fill_live_marks(request, content)
 
 
 def _may_store(request, response, check_route=True):
@@ -273,37 +331,18 @@ def _may_store(request, response, check_route=True):
     return not (user is not None and user.is_authenticated)
 
 
-# Each process keeps the hottest cached pages and the generation it last read for at most
-# PAGE_CACHE_LOCAL_SECONDS (default 1 s): a page cache hit then needs no round trip to Redis at all.
-# Other processes see a new generation after at most that long; this one at once.
-_local = {"generation": None, "read_at": 0.0, "entries": {}}
-_LOCAL_ENTRIES = 256
-
-
-def _forget_local():
-    _local.update(generation=None, read_at=0.0, entries={})
-
-
 def _lookup(key):
-    """The stored entry for ``key`` if it belongs to the current generation, and that generation."""
-    local_seconds = getattr(settings, "PAGE_CACHE_LOCAL_SECONDS", 1)
-    now = time.monotonic()
-    if local_seconds > 0 and _local["generation"] is not None and now - _local["read_at"] < local_seconds:
-        generation = _local["generation"]
-        entry = _local["entries"].get(key)
-        if entry is not None and entry[0] == generation:
-            return entry, generation
-        entry = cache.get(key)
-    else:
-        found = cache.get_many([GENERATION_KEY, key])
-        generation, entry = found.get(GENERATION_KEY), found.get(key)
-        if local_seconds > 0 and generation is not None:
-            if generation != _local["generation"]:
-                _local["entries"] = {}
-            _local.update(generation=generation, read_at=now)
+    """The stored entry for ``key`` if it belongs to the current generation, and that generation.
+
+    Each process keeps copies of the pages it served last (``_local``) as long as the generation it
+    read is current: a page cache hit then needs no round trip to the cache or the database at all.
+    """
+    generation = current_generation()
+    entry = _local["entries"].get(key)
     if entry is None or entry[0] != generation:
-        return None, generation
-    if local_seconds > 0:
+        entry = cache.get(key)
+        if entry is None or entry[0] != generation:
+            return None, generation
         if len(_local["entries"]) >= _LOCAL_ENTRIES:
             _local["entries"] = {}
         _local["entries"][key] = entry
@@ -316,8 +355,8 @@ class PageCacheMiddleware:
 
     Goes right after ``SecurityMiddleware`` and WhiteNoise: HTTPS redirects and static files happen
     first, the security headers are added to cached responses too, and a cache hit costs one cache
-    round trip (the generation and the page in one ``get_many``), or none for the pages this process
-    served in the last second (``PAGE_CACHE_LOCAL_SECONDS``), and none of the other middleware.
+    round trip, or none for the pages this process served under the current generation, and none of
+    the other middleware.
     """
 
     def __init__(self, get_response):

@@ -22,7 +22,7 @@ from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from .blocks import NewsBodyBlock, StrategyBodyBlock
-from .caching import SkipViewRestrictionsMixin, cached_fragment, public_pages, serve_with_body_cache
+from .caching import SkipViewRestrictionsMixin, cached_fragment, public_pages
 from .navigation import navigation
 from .routing import DirectRouteMixin
 
@@ -43,11 +43,24 @@ class CachedPageMixin(SkipViewRestrictionsMixin):
     """
 
     cache_anonymous_response = True
+    # The rendered main content is a fragment reused until the next content change ({% page_content_cache %}).
+    cache_page_content = True
 
-    def serve(self, request, *args, **kwargs):
-        # The rendered body is reused until the next content change (strategy_pages/caching.py).
-        serve = super().serve
-        return serve_with_body_cache(self, request, lambda: serve(request, *args, **kwargs))
+
+class CacheGeneration(models.Model):
+    """One row: the version of everything the public site caches (``strategy_pages.caching``).
+
+    Kept in the database rather than in the cache so that every process sees a content change, even
+    when each keeps its cache in its own memory (the default without Redis).
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cache generation")
+
+    def __str__(self):
+        return str(self.value)
 
 
 @register_setting(icon="site")

@@ -33,3 +33,14 @@ def django_db_setup(django_db_setup):
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents is not None:
             type(connections[alias])._test_serialized_contents = contents
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_caches():
+    """Each test starts with an empty cache and reads the cache generation anew (strategy_pages.caching):
+    a rolled-back test leaves no page, fragment or generation behind for the next."""
+    from strategy_pages import caching
+
+    caching.clear()
+    yield
+    caching.clear()

@@ -172,20 +172,21 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 
 
-# Cache: local memory by default, Redis when REDIS_URL / CACHE_URL is set.
+# Cache: each process's memory by default, Redis (shared by every process) when CACHE_URL is set.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith("redis"):
     # Django's RedisCache, keeping its Redis client object (cms/cache_backends.py).
     CACHES = {"default": {"BACKEND": "cms.cache_backends.RedisCache", "LOCATION": CACHE_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Page and fragment caches (strategy_pages/caching.py): invalidated for every process at once only
-# through a shared cache, so they are on by default only with Redis. 0 turns a layer off.
-SHARED_CACHE = CACHE_URL.startswith("redis")
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if SHARED_CACHE else "0"))
-FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600" if SHARED_CACHE else "0"))
-# Seconds each process may reuse the cached pages and generation it last read without asking Redis
-# (other processes see a publication after at most this long); 0: ask every time.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
+    }
+# Page and fragment caches (strategy_pages/caching.py), seconds; 0 turns a layer off. Correct with
+# either cache: their generation number is kept in the database.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
+# Seconds each process may reuse the generation it last read (and its copies of cached pages) without
+# asking the database: other processes show a publication after at most this long; 0: ask every time.
 PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "1"))
 # Seconds a front nginx may keep the page cache's responses (X-Accel-Expires); 0: none.
 EDGE_CACHE_SECONDS = int(os.environ.get("EDGE_CACHE_SECONDS", "0"))

@@ -33,7 +33,10 @@ EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", EMAIL_BACKEND)  # noqa: F40
 # one address; tests/admin/test_abuse.py switches it on with its own limit.
 FORM_RATE_LIMIT = os.environ.get("TEST_FORM_RATE_LIMIT", "0/0")
 
-# The page and fragment caches (strategy_pages/caching.py) are off for the suite whatever CACHE_URL
-# says; tests/performance switches them on where it tests them.
+# The page and fragment caches (strategy_pages/caching.py) are off for the suite whatever the environment
+# says; tests/performance switches them on where it tests them. Each test starts with an empty cache
+# and re-reads the generation (tests/conftest.py), which then stays current within the test unless the
+# test changes content or PAGE_CACHE_LOCAL_SECONDS: query counts do not depend on timing.
 PAGE_CACHE_SECONDS = 0
 FRAGMENT_CACHE_SECONDS = 0
+PAGE_CACHE_LOCAL_SECONDS = 3600

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -44,6 +45,9 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
     """A workshop (one evening or event) with sessions that people register for."""
 
     template = "forms/workshop_page.html"
+    # The description and the blank form are a fragment reused until the next content change; places
+    # and the CSRF token are filled in on every request (strategy_pages.caching).
+    cache_page_content = True
 
     description = StreamField(BaseStreamBlock(), verbose_name=_("description"), blank=True)
     venue = models.CharField(_("venue"), max_length=255)
@@ -128,12 +132,21 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         return not (self.registration_closes_at and now >= self.registration_closes_at)
 
     def get_context(self, request, *args, **kwargs):
+        from ..fragments import remember_sessions
         from ..services import sessions_with_places
 
         context = super().get_context(request, *args, **kwargs)
         context["sessions"] = sessions_with_places(self)
         context["registration_open"] = self.registration_is_open()
+        remember_sessions(request, self, context["sessions"])
         return context
+
+    def content_cache_variant(self, request):
+        """Cached content differs before, during and after the registration window (its notice)."""
+        now = timezone.now()
+        if self.registration_is_open(now):
+            return "open"
+        return "before" if self.registration_opens_at and now < self.registration_opens_at else "after"
 
     @protect_form_post
     def serve(self, request, *args, **kwargs):
@@ -145,7 +158,8 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         from ..exceptions import RegistrationClosed
 
         if request.method != "POST":
-            return self.render_form(request, self.get_form(page=self, user=request.user))
+            # Built only if rendered: the blank form is usually part of cached content.
+            return self.render_form(request, SimpleLazyObject(lambda: self.get_form(page=self, user=request.user)))
         form = self.get_form(request.POST, page=self, user=request.user)
         if not self.registration_is_open():
             form.add_error(None, RegistrationClosed.message)

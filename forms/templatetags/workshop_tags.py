@@ -24,3 +24,21 @@ def places_left_text(session):
     return ngettext(
         "%(left)s of %(capacity)s place left", "%(left)s of %(capacity)s places left", left
     ) % {"left": left, "capacity": session.capacity}
+
+
+@register.simple_tag(takes_context=True)
+def live_session_summary(context):
+    """The workshop's sessions with places left: counted on every request, also inside cached content."""
+    from ..fragments import render_session_summary
+
+    return render_session_summary(context.get("request"), context["page"], context.get("sessions"))
+
+
+@register.simple_tag(takes_context=True)
+def live_session_choices(context, field, selected):
+    """The session checkboxes of the registration form, with places left counted on every request."""
+    from ..fragments import render_session_choices
+
+    return render_session_choices(
+        context.get("request"), context["page"], context.get("sessions"), field.html_name, field.auto_id, selected
+    )

@@ -161,3 +161,37 @@ def news_feed_links(context):
         )
 
     return mark_safe(cached_fragment(context.get("request"), "feed-links", (site.pk,), build))
+
+
+class PageContentCacheNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        from strategy_pages.caching import cached_page_content
+
+        request, page = context.get("request"), _current_page(context)
+        html = cached_page_content(request, page, lambda: self.nodelist.render(context))
+        return mark_safe(html)  # noqa: S308 - the template's own output
+
+
+@register.tag
+def page_content_cache(parser, token):
+    """``{% page_content_cache %}…{% endpage_content_cache %}``: the page's main content, reused from the
+    fragment cache for anonymous visitors of the page types that allow it (``cache_page_content``);
+    live parts inside are marks filled in on every request (``strategy_pages.caching``)."""
+    nodelist = parser.parse(("endpage_content_cache",))
+    parser.delete_first_token()
+    return PageContentCacheNode(nodelist)
+
+
+@register.simple_tag(takes_context=True)
+def live_csrf_token(context):
+    """``{% csrf_token %}`` that may stand in content kept in the fragment cache: there a mark, filled in
+    with the visitor's own token on every request."""
+    from strategy_pages.caching import csrf_input, live_fragment_mark
+
+    request = context.get("request")
+    if mark := live_fragment_mark(request, "csrf-token", ""):
+        return mark_safe(mark)  # noqa: S308 - a fixed comment
+    return csrf_input(request)

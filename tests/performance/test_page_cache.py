@@ -10,7 +10,9 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import models
 from django.test import Client
+from wagtail.models import Page
 
 from forms import services
 from strategy_pages import caching
@@ -180,11 +182,79 @@ def test_responses_that_set_cookies_are_not_stored(site_pages, page_cache, rf):
     assert not caching._may_store(request, HttpResponse("x"))
 
 
-def test_generation_survives_a_lost_key(db, page_cache):
+def test_generation_survives_a_lost_row(db, page_cache):
+    from strategy_pages.models import CacheGeneration
+
     first = caching.current_generation()
     caching.invalidate()
     assert caching.current_generation() > first
     second = caching.current_generation()
     time.sleep(0.01)
-    cache.delete(caching.GENERATION_KEY)  # evicted: restarts from the clock, never from an old number
+    CacheGeneration.objects.all().delete()  # a flushed table: restarts from the clock, never from an old number
+    caching.forget_local_state()
     assert caching.current_generation() > second
+
+
+def test_a_change_made_by_another_process_reaches_this_one(site_pages, page_cache, settings):
+    """The generation is read from the database: a publication in another process (here: rows changed
+    without this process's signals) is seen here once ``PAGE_CACHE_LOCAL_SECONDS`` have passed."""
+    from strategy_pages.models import CacheGeneration
+
+    strategy = site_pages["strategy"]
+    assert "O strategii" in Client().get(strategy.url).content.decode()
+    Page.objects.filter(pk=strategy.pk).update(title="Nowy tytuł strategii")
+    # Still within this process's reuse period: the cached page.
+    assert "O strategii" in Client().get(strategy.url).content.decode()
+    CacheGeneration.objects.filter(pk=1).update(value=models.F("value") + 1)  # the other process's commit
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0
+    assert "Nowy tytuł strategii" in Client().get(strategy.url).content.decode()
+
+
+def csrf_value(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_workshop_content_is_reused_with_fresh_places_and_each_visitors_own_token(site_pages, fragment_cache_only):
+    from forms.models import Registration
+
+    workshop = site_pages["workshop"]
+    session = workshop.sessions.get()
+    first_visitor = Client(enforce_csrf_checks=True)
+    first = first_visitor.get(workshop.url)
+    services.register(workshop, sessions=[session], full_name="Ala", email="ala@example.org")
+    second_visitor = Client(enforce_csrf_checks=True)
+    queries, second = count_queries(workshop.url, second_visitor)
+    first_html, second_html = first.content.decode(), second.content.decode()
+    # Reused: no query for the form builder's fields; the places are counted again.
+    assert queries <= 3, queries
+    assert places_text(first_html) != places_text(second_html)
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    assert "strategia-live" not in second_html
+    response = second_visitor.post(workshop.url, {
+        "csrfmiddlewaretoken": csrf_value(second_html), "full_name": "Ola", "email": "ola@example.org",
+        "sessions": [str(session.pk)], "consent": "on",
+    })
+    assert response.status_code == 200, response.content.decode()[:500]
+    assert Registration.objects.filter(email="ola@example.org", session=session).exists()
+
+
+def test_a_form_with_errors_is_never_reused_for_the_next_visitor(site_pages, fragment_cache_only):
+    workshop = site_pages["workshop"]
+    Client().get(workshop.url)
+    rejected = Client().post(workshop.url, {"full_name": "Tajne Nazwisko", "email": "zly-adres"})
+    assert rejected.status_code == 400 and "Tajne Nazwisko" in rejected.content.decode()
+    following = Client().get(workshop.url).content.decode()
+    assert "Tajne Nazwisko" not in following and "form-field--error" not in following
+
+
+def test_workshop_content_follows_the_registration_window(site_pages, fragment_cache_only):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    workshop = site_pages["workshop"]
+    assert 'name="full_name"' in Client().get(workshop.url).content.decode()
+    # Time passes (no content change, so no new generation): the window closes.
+    type(workshop).objects.filter(pk=workshop.pk).update(registration_closes_at=timezone.now() - timedelta(minutes=1))
+    html = Client().get(workshop.url).content.decode()
+    assert 'name="full_name"' not in html
