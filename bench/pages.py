@@ -4,10 +4,12 @@ For the home page, the news index, a news page, a strategy page and a workshop p
 it measures requests per second and p50/p99 latency with a load generator on loopback, against:
 
 * the project under gunicorn (2 sync workers by default), three times: with no cache at all
-  (``PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE_SECONDS=0``), with the fragment cache only (every request
-  routed, checked and served by Wagtail; shared parts and rendered bodies reused, places counted
-  per request) and with the page cache on (anonymous responses served before most of Django);
-  Redis is the cache and the task broker when redis-server is installed;
+  (``PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE_SECONDS=0``); with the page cache off — the *uncached*
+  page: every request goes through all of Django's middleware, Wagtail's site lookup, routing,
+  view-restriction check, ``serve()`` and the page template, with the shared parts and the page's
+  main content taken from the fragment cache and places and CSRF token filled in fresh — and with the
+  page cache on (anonymous responses served before most of Django). The cache is each worker's
+  memory, the default set-up (``--cache redis``: Redis); Redis is the task broker when installed;
 * the framework floor: bench/floor_wsgi.py, a Django application with one view returning the same
   bytes, under the same gunicorn settings;
 * the physical floor: nginx serving the same bytes as static files (2 worker processes).
@@ -24,7 +26,7 @@ Run by hand from the repository root (about 5 minutes with the defaults, loopbac
     apt-get install -y wrk nginx redis-server          # load generator, static floor, cache and broker
     .venv/bin/python bench/pages.py                    # demo content in a throw-away SQLite file
     .venv/bin/python bench/pages.py --duration 4 --only home,news
-    .venv/bin/python bench/pages.py --database-url postgres://postgres@127.0.0.1:5446/bench
+    .venv/bin/python bench/pages.py --database-url postgres://postgres@127.0.0.1:5446/bench --cache redis
 
 Without wrk a threaded Python client with keep-alive is used (it saturates sooner: the figures are then
 lower bounds); without nginx Python's http.server stands in for the static floor (with a warning: it
@@ -145,6 +147,8 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1: sync worker)")
     parser.add_argument("--cache-seconds", type=int, default=300, help="PAGE_CACHE_SECONDS of the cached run")
+    parser.add_argument("--cache", choices=("local", "redis"), default="local",
+                        help="Django cache of the app: each worker's memory (local, the default setup) or Redis")
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(PAGES)}")
     parser.add_argument("--registrations", type=int, default=200, help="burst queued during the load (200)")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds per target, best kept (2)")
@@ -273,7 +277,7 @@ def process_tree(pid):
 
 TARGETS = (
     ("no cache", {"PAGE_CACHE_SECONDS": "0", "FRAGMENT_CACHE_SECONDS": "0"}),
-    ("fragment cache", {"PAGE_CACHE_SECONDS": "0"}),
+    ("page cache off", {"PAGE_CACHE_SECONDS": "0"}),
     ("page cache", {}),
 )
 
@@ -289,7 +293,7 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     workdir.chmod(0o755)
     redis, redis_port = start_redis(workdir)
-    cache_url = f"redis://127.0.0.1:{redis_port}/0" if redis_port else ""
+    cache_url = f"redis://127.0.0.1:{redis_port}/0" if redis_port and args.cache == "redis" else ""
     broker = {"Q_BROKER": "redis", "Q_REDIS_URL": f"redis://127.0.0.1:{redis_port}/1"} if redis_port else {}
     common = {"MEDIA_ROOT": workdir / "media", "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
               "CACHE_URL": cache_url, "DB_CONN_MAX_AGE": 60, "FORM_RATE_LIMIT": "1000000/1",
@@ -386,7 +390,7 @@ def main():
             if name in queries:
                 row["queries"], row["warm"] = queries[name][key]["cold"], queries[name][key]["warm"]
             elif name == "page cache":  # a hit makes no query; workshop pages are never cached
-                cold, warm = queries["fragment cache"][key]["cold"], queries["fragment cache"][key]["warm"]
+                cold, warm = queries["page cache off"][key]["cold"], queries["page cache off"][key]["warm"]
                 row["queries"], row["warm"] = cold, warm if key == "workshop" else 0
             else:
                 row["queries"] = row["warm"] = 0

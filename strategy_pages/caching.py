@@ -140,7 +140,8 @@ def fragment_key(request, name, *parts):
 
 
 def cached_fragment(request, name, parts, build, max_seconds=None):
-    """``build()``'s result, cached under the current generation when fragment caching is on."""
+    """``build()``'s result, cached under the current generation when fragment caching is on (None is
+    never kept)."""
     seconds = fragment_cache_seconds()
     if seconds <= 0:
         return build()
@@ -150,7 +151,8 @@ def cached_fragment(request, name, parts, build, max_seconds=None):
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, seconds)
+        if value is not None:  # nothing kept for what was not found (random URLs cannot fill the cache)
+            cache.set(key, value, seconds)
     return value
 
 

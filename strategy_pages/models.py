@@ -22,7 +22,7 @@ from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from .blocks import NewsBodyBlock, StrategyBodyBlock
-from .caching import SkipViewRestrictionsMixin, cached_fragment, public_pages
+from .caching import SkipViewRestrictionsMixin, cached_fragment, current_request, public_pages
 from .navigation import navigation
 from .routing import DirectRouteMixin
 
@@ -329,15 +329,16 @@ class NewsPage(CachedPageMixin, Page):
     def og_image(self):
         return self.image
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        # The parent (the tag links) comes with the navigation's one query rather than one of its own.
-        site = Site.find_for_request(request)
-        if site is not None and not hasattr(self, "_cached_parent_obj"):
-            parent = navigation(request, site.root_page, self).parent
+    def get_parent(self, update=False):
+        # The parent (the tag links) comes with the navigation's one query rather than one of its own,
+        # and only when the content is rendered (not when it comes from the fragment cache).
+        request = current_request()
+        if not update and request is not None and not hasattr(self, "_cached_parent_obj"):
+            site = Site.find_for_request(request)
+            parent = navigation(request, site.root_page, self).parent if site is not None else None
             if parent is not None and parent.depth == self.depth - 1:
                 self._cached_parent_obj = parent
-        return context
+        return super().get_parent(update=update)
 
     def clean(self):
         super().clean()

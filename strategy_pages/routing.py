@@ -8,9 +8,15 @@ the same ``url_path``. A page moved, renamed or deleted no longer matches and th
 usual way (and remembered again), so the memory can never make a page appear where it no longer is,
 in any process; the page's own ``route`` still decides whether it is live. Only exact page paths are
 remembered: sub-routes of routable pages (feeds) always take the usual way.
+
+With the fragment cache on, the page found for a path is also kept there under the current cache
+generation (``strategy_pages.caching``), which any page change — saved, published, unpublished, moved,
+deleted — replaces: routing then costs one cache read. The page's own ``route`` still runs on it.
 """
 
 from django.contrib.contenttypes.models import ContentType
+
+from .caching import cached_fragment, fragment_cache_seconds
 
 _routes = {}
 _MAX_ROUTES = 2048
@@ -30,6 +36,25 @@ class DirectRouteMixin:
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)
+        if fragment_cache_seconds() > 0:
+            page = cached_fragment(
+                request, "route", (self.pk, "/".join(path_components)), lambda: self._find(request, path_components)
+            )
+            if page is not None:
+                return page.route(request, [])
+        return self._route(request, path_components)
+
+    def _find(self, request, path_components):
+        """The page at exactly this path (None for sub-routes and pages that are not found)."""
+        from django.http import Http404
+
+        try:
+            page = self._route(request, path_components)[0]
+        except Http404:
+            return None
+        return page if page.url_path == self.url_path + "/".join(path_components) + "/" else None
+
+    def _route(self, request, path_components):
         key = (self.pk, tuple(path_components))
         known = _routes.get(key)
         if known is not None:
