@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -57,7 +58,25 @@ def render_upcoming_workshops(request, limit=3):
 
 
 def _live_upcoming_workshops(request, limit):
-    return mark_safe(render_to_string(UPCOMING_TEMPLATE, {"workshops": upcoming_workshops(limit), "request": request}))
+    workshops = upcoming_workshops(limit)
+    sessions = [session for workshop in workshops for session in workshop.upcoming_sessions]
+    host = request.get_host() if request is not None else ""
+    return mark_safe(_rendered_for_places(
+        request, "upcoming-workshops-html", sessions, UPCOMING_TEMPLATE,
+        {"workshops": workshops, "request": request}, (host, limit),
+    ))
+
+
+def _rendered_for_places(request, name, sessions, template, context, key_parts=()):
+    """``template`` rendered, reused from the fragment cache while the content and the places left of
+    every shown session are unchanged: the key holds the counts made for this request, so what is
+    reused is never stale."""
+    from strategy_pages.caching import cached_fragment
+
+    places = tuple((session.pk, session.places_left) for session in sessions)
+    return cached_fragment(
+        request, name, (*key_parts, get_language(), places), lambda: render_to_string(template, context)
+    )
 
 
 SESSION_SUMMARY_TEMPLATE = "forms/includes/session_summary.html"
@@ -88,7 +107,8 @@ def render_session_summary(request, page, sessions):
 
     if mark := live_fragment_mark(request, "workshop-sessions", f"summary:{page.pk}"):
         return mark_safe(mark)
-    return render_to_string(SESSION_SUMMARY_TEMPLATE, {"page": page, "sessions": sessions})
+    context = {"page": page, "sessions": sessions}
+    return _rendered_for_places(request, "session-summary", sessions, SESSION_SUMMARY_TEMPLATE, context, (page.pk,))
 
 
 def render_session_choices(request, page, sessions, html_name, auto_id, selected=()):
@@ -99,7 +119,10 @@ def render_session_choices(request, page, sessions, html_name, auto_id, selected
     if mark := live_fragment_mark(request, "workshop-sessions", f"choices:{page.pk}:{html_name}:{auto_id}"):
         return mark_safe(mark)
     context = {"page": page, "sessions": sessions, "html_name": html_name, "auto_id": auto_id, "selected": selected}
-    return render_to_string(SESSION_CHOICES_TEMPLATE, context)
+    if selected:  # a form sent back with its errors: this person's choices
+        return render_to_string(SESSION_CHOICES_TEMPLATE, context)
+    key_parts = (page.pk, html_name, auto_id)
+    return _rendered_for_places(request, "session-choices", sessions, SESSION_CHOICES_TEMPLATE, context, key_parts)
 
 
 def _live_workshop_sessions(request, argument):

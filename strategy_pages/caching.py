@@ -33,6 +33,7 @@ Everything per person or per moment — places left, forms, messages, logged-in 
 """
 
 import contextvars
+import hashlib
 import time
 
 from django.conf import settings
@@ -136,7 +137,9 @@ def clear():
 # --- fragments --------------------------------------------------------------------------------------
 
 def fragment_key(request, name, *parts):
-    return ":".join([_PREFIX, "fragment", str(current_generation(request)), name, *map(str, parts)])
+    # The parts (paths, counts, host names) are hashed: keys stay short and valid for any cache backend.
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return ":".join([_PREFIX, "fragment", str(current_generation(request)), name, digest])
 
 
 def cached_fragment(request, name, parts, build, max_seconds=None):

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -216,10 +217,13 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         # The cards' images and renditions come with the page of news: two queries for any number.
         news = news.prefetch_related("image__renditions")
         paginator = Paginator(news, NEWS_PER_PAGE)
-        news_page = paginator.get_page(request.GET.get("page"))
+        # Counted and fetched only if the list is rendered, not when the content comes from the fragment cache.
+        news_page = SimpleLazyObject(lambda: paginator.get_page(request.GET.get("page")))
         context.update(
             news_page=news_page,
-            page_range=paginator.get_elided_page_range(news_page.number, on_each_side=1, on_ends=1),
+            page_range=SimpleLazyObject(
+                lambda: list(paginator.get_elided_page_range(news_page.number, on_each_side=1, on_ends=1))
+            ),
             tags=self.get_tags(),
             current_tag=tag,
             # Kept in the pagination links so page 2 is still the same tag.
