@@ -335,9 +335,10 @@ class NewsPage(CachedPageMixin, Page):
 
     def get_parent(self, update=False):
         # The parent (the tag links) comes with the navigation's one query rather than one of its own,
-        # and only when the content is rendered (not when it comes from the fragment cache).
+        # and only when the content is rendered (not when it comes from the fragment cache). A page not yet
+        # in the tree (the admin's "add" form validating its slug) has no depth: treebeard answers for it.
         request = current_request()
-        if not update and request is not None and not hasattr(self, "_cached_parent_obj"):
+        if not update and request is not None and self.depth and not hasattr(self, "_cached_parent_obj"):
             site = Site.find_for_request(request)
             parent = navigation(request, site.root_page, self).parent if site is not None else None
             if parent is not None and parent.depth == self.depth - 1:

@@ -5,7 +5,8 @@ Run them alone (SQLite only; they never download a browser):
     TEST_SQLITE_PATH=/tmp/test-e2e.sqlite3 .venv/bin/python -m pytest tests/e2e -q
 
 Every test in this folder is marked ``browser`` (so ``-m "not browser"`` leaves them out) and is a
-transactional test: the live server runs in another thread and must see committed data.
+transactional test: the live server runs in another thread and must see committed data. The page and
+fragment caches are on, as on the real site (``_production_caches``).
 """
 
 import os
@@ -50,6 +51,23 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
+@pytest.fixture(autouse=True)
+def _production_caches(settings):
+    """The page and fragment caches on, as residents get them (cms/settings/base.py), though the test
+    settings switch them off for the rest of the suite.
+
+    The live server runs in a thread of this process and reads these settings on every request. This
+    fixture is function-scoped like ``demo_site`` (the live server itself creates no content), and runs
+    before it: the demo content is loaded, and every page served, with the caches on. The cache starts
+    empty in each test (``_fresh_public_caches`` in tests/conftest.py). The generation is read from the
+    database on every request (``PAGE_CACHE_LOCAL_SECONDS`` 0): a change the test makes shows at once,
+    without waiting for the one second a process of the real site may keep it.
+    """
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.FRAGMENT_CACHE_SECONDS = 3600
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
@@ -68,6 +86,15 @@ def page(page):
     # Fail fast instead of waiting 30 s for an element that will not appear.
     page.set_default_timeout(10_000)
     return page
+
+
+@pytest.fixture
+def other_page(new_context):
+    """A second person at another computer: a page in a browser context of its own (no shared cookies),
+    for a test in which a resident reads the public site while an administrator works in the admin."""
+    other = new_context().new_page()
+    other.set_default_timeout(10_000)
+    return other
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +118,7 @@ class DemoSite:
 
 
 @pytest.fixture
-def demo_site(live_server, settings):
+def demo_site(live_server, settings, _production_caches):
     """The demo site (the same content as ``manage.py load_demo_content``) served by the live server.
 
     The default Wagtail Site gets the live server's host and port, so absolute URLs (canonical

@@ -164,6 +164,33 @@ def assert_focus_visible(locator):
     assert has_outline or has_shadow, f"no visible focus indicator: {state}"
 
 
+# --- places left (forms/templatetags/workshop_tags.py: places_left_text) ----------------------------
+
+def places_text(left, capacity):
+    """What a session's badge says: "zostało 12 z 30 miejsc" ("zostały 3 z 30 miejsc"), or "Brak wolnych
+    miejsc" when it is full."""
+    if left <= 0:
+        return "Brak wolnych miejsc"
+    return re.compile(rf"zosta(ło|ły) {left} z {capacity} miejsc")
+
+
+def expect_workshop_places(page, url, title, left, capacity):
+    """Loads the workshop page anew: the session's places, in the list of sessions and next to its checkbox,
+    are the current ones (counted on every request, also inside page content kept in the fragment cache)."""
+    page.goto(url)
+    text = places_text(left, capacity)
+    expect(page.locator(".session-summary li").filter(has_text=title)).to_contain_text(text)
+    expect(page.locator(".session-choices li").filter(has_text=title)).to_contain_text(text)
+
+
+def expect_upcoming_places(page, url, title, left, capacity):
+    """Loads a page listing the upcoming workshops (home, news article): kept in the page cache, it holds a
+    placeholder the browser replaces with the live list, whose places must be the current ones."""
+    page.goto(url)
+    session_line = page.locator(".upcoming-workshops__sessions li").filter(has_text=title)
+    expect(session_line).to_contain_text(places_text(left, capacity))
+
+
 # --- Wagtail admin (Polish) --------------------------------------------------------------------
 
 ADMIN_PASSWORD = "Tajne-haslo-2040"

@@ -1,12 +1,13 @@
 """A form administrator changes a session's capacity in the Polish admin and finds a new
-registration in Wagtail's list of the workshop's submissions."""
+registration in Wagtail's list of the workshop's submissions; a resident with the workshop page open
+(its content kept in the fragment cache) sees the new number of places, then one place less."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import log_in_to_admin, publish_in_editor
+from .helpers import expect_workshop_places, log_in_to_admin, publish_in_editor
 
 SOCIAL = "Obszar społeczny"
 
@@ -19,8 +20,14 @@ def workshop(demo_site):
     return page
 
 
-def test_form_administrator_changes_capacity_and_sees_a_new_registration(page, demo_site, workshop):
+def test_form_administrator_changes_capacity_and_sees_a_new_registration(page, other_page, demo_site, workshop):
     from forms import services
+
+    # A resident, at another computer, has the workshop page open.
+    resident, workshop_url = other_page, demo_site.url(workshop)
+    social = workshop.sessions.get(title=SOCIAL)
+    confirmed = social.registrations.filter(status="confirmed").count()
+    expect_workshop_places(resident, workshop_url, SOCIAL, social.capacity - confirmed, social.capacity)
 
     log_in_to_admin(page, demo_site, "administratorka")
 
@@ -32,6 +39,7 @@ def test_form_administrator_changes_capacity_and_sees_a_new_registration(page, d
     publish_in_editor(page)
     expect(page.get_by_role("status")).to_contain_text("opublikowana")
     assert workshop.sessions.get(title=SOCIAL).capacity == 35
+    expect_workshop_places(resident, workshop_url, SOCIAL, 35 - confirmed, 35)
 
     # A resident registers meanwhile; the administrator finds the registration in the list.
     social = workshop.sessions.get(title=SOCIAL)
@@ -41,3 +49,4 @@ def test_form_administrator_changes_capacity_and_sees_a_new_registration(page, d
     expect(row).to_have_count(1)
     expect(row).to_contain_text("zofia.w@example.org")
     expect(row).to_contain_text(SOCIAL)
+    expect_workshop_places(resident, workshop_url, SOCIAL, 35 - confirmed - 1, 35)

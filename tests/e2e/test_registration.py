@@ -1,6 +1,9 @@
 """Residents register for the demo workshop in a real browser: from the news article to the
 per-session outcome, the waitlist of a full session, the cancel link from the confirmation mail,
-a keyboard-only registration with an error round, and axe scans of every state of the page."""
+a keyboard-only registration with an error round, and axe scans of every state of the page.
+
+The caches are on (tests/e2e/conftest.py): after every registration and cancellation the workshop
+page and the news article, loaded anew, must show the places left as they are now."""
 
 import datetime
 import re
@@ -14,6 +17,8 @@ from .helpers import (
     assert_focus_visible,
     assert_mobile_friendly,
     assert_no_axe_violations,
+    expect_upcoming_places,
+    expect_workshop_places,
     save_screenshots,
 )
 
@@ -32,6 +37,12 @@ def workshop(demo_site):
 
 def session(workshop, title):
     return workshop.sessions.get(title=title)
+
+
+def places_left(workshop, title):
+    """(places left, capacity) of a session, from the database."""
+    current = session(workshop, title)
+    return current.capacity - current.registrations.filter(status="confirmed").count(), current.capacity
 
 
 def register_in_db(workshop, title, full_name, email):
@@ -89,7 +100,10 @@ def scan(page, name, screenshot_dir, url=None):
 def test_resident_registers_for_two_sessions_from_the_news_article(page, demo_site, workshop, screenshot_dir):
     from forms.models import Registration
 
-    page.goto(demo_site.url(demo_site.pages["news_article"]))
+    article_url, workshop_url = demo_site.url(demo_site.pages["news_article"]), demo_site.url(workshop)
+    before = {title: places_left(workshop, title) for title in (SOCIAL, ECONOMIC)}
+    # The article goes into the page cache; its list of upcoming workshops is fetched live.
+    expect_upcoming_places(page, article_url, SOCIAL, *before[SOCIAL])
     page.get_by_role("link", name="Zapisz się na warsztaty").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(workshop.title)
     scan(page, "workshop-open", screenshot_dir)
@@ -109,6 +123,12 @@ def test_resident_registers_for_two_sessions_from_the_news_article(page, demo_si
     statuses = Registration.objects.filter(email=RESIDENT["email"]).values_list("session__title", "status")
     assert sorted(statuses) == [(ECONOMIC, "confirmed"), (SOCIAL, "confirmed")]
 
+    # Loaded anew, the workshop page and the cached article show one place less in each session.
+    for title in (SOCIAL, ECONOMIC):
+        left, capacity = before[title]
+        expect_workshop_places(page, workshop_url, title, left - 1, capacity)
+        expect_upcoming_places(page, article_url, title, left - 1, capacity)
+
 
 def test_full_session_offers_the_waitlist_and_a_cancellation_confirms_the_first_waiter(
     page, demo_site, workshop, screenshot_dir, mailoutbox
@@ -120,12 +140,16 @@ def test_full_session_offers_the_waitlist_and_a_cancellation_confirms_the_first_
     social.save()
     holder = register_in_db(workshop, SOCIAL, "Jan Nowak", "jan.nowak@example.org")
     assert holder.status == "confirmed", "the holder takes the last place"
+    capacity = social.capacity
+    article_url, workshop_url = demo_site.url(demo_site.pages["news_article"]), demo_site.url(workshop)
+    expect_upcoming_places(page, article_url, SOCIAL, 0, capacity)
 
-    page.goto(demo_site.url(workshop))
+    page.goto(workshop_url)
     social_choice = page.get_by_role("checkbox", name=re.compile(SOCIAL))
     expect(social_choice).to_be_enabled()
     expect(page.locator(".session-choices li").filter(has=social_choice)).to_contain_text("listę rezerwową")
     scan(page, "workshop-full", screenshot_dir)
+    expect_workshop_places(page, workshop_url, SOCIAL, 0, capacity)
 
     fill_registration(page, sessions=[SOCIAL], **RESIDENT)
     submit(page)
@@ -134,6 +158,8 @@ def test_full_session_offers_the_waitlist_and_a_cancellation_confirms_the_first_
     assert_no_axe_violations(page, label="confirmation page, waitlisted")
     waiter = Registration.objects.get(email=RESIDENT["email"])
     assert waiter.status == "waitlisted"
+    # A place on the waitlist takes none: the session is still full.
+    expect_workshop_places(page, workshop_url, SOCIAL, 0, capacity)
 
     # The person holding the place cancels with the link from their confirmation mail.
     link = cancel_link(mailoutbox, holder)
@@ -149,6 +175,19 @@ def test_full_session_offers_the_waitlist_and_a_cancellation_confirms_the_first_
     waiter.refresh_from_db()
     assert holder.status == "cancelled"
     assert waiter.status == "confirmed"
+    # The freed place went to the first waiter at once: the session is still full.
+    expect_workshop_places(page, workshop_url, SOCIAL, 0, capacity)
+    expect_upcoming_places(page, article_url, SOCIAL, 0, capacity)
+
+    # The promoted resident cannot come after all and cancels with the link from their mail: with nobody
+    # waiting, the place is free, on the workshop page and in the cached article's list alike.
+    page.goto(cancel_link(mailoutbox, waiter))
+    page.get_by_role("button", name="Anuluj moje zgłoszenie").click()
+    expect(page.get_by_role("status")).to_contain_text("zostało anulowane")
+    waiter.refresh_from_db()
+    assert waiter.status == "cancelled"
+    expect_workshop_places(page, workshop_url, SOCIAL, 1, capacity)
+    expect_upcoming_places(page, article_url, SOCIAL, 1, capacity)
 
 
 def test_closed_workshop_page_says_so_and_passes_axe(page, demo_site, workshop, screenshot_dir):
@@ -177,6 +216,7 @@ def tab_to(page, locator, max_presses=80):
 def test_keyboard_only_registration_with_an_error_round(page, demo_site, workshop, screenshot_dir):
     from forms.models import Registration
 
+    economic_left, economic_capacity = places_left(workshop, ECONOMIC)
     page.goto(demo_site.url(workshop))
     name = page.get_by_label("Imię i nazwisko")
     email = page.get_by_label("Adres e-mail")
@@ -229,6 +269,7 @@ def test_keyboard_only_registration_with_an_error_round(page, demo_site, worksho
     expect(outcome_of(page, ECONOMIC)).to_contain_text("Potwierdzone: masz miejsce.")
     registration = Registration.objects.get(email=RESIDENT["email"])
     assert (registration.session.title, registration.status) == (ECONOMIC, "confirmed")
+    expect_workshop_places(page, demo_site.url(workshop), ECONOMIC, economic_left - 1, economic_capacity)
 
 
 def test_form_index_and_survey_pages_pass_axe_in_every_state(page, demo_site, workshop, screenshot_dir):
