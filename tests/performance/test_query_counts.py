@@ -27,8 +27,8 @@ def cold_and_warm(url):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_each_page_type_needs_at_most_12_queries(site_pages, settings, page):
-    """Production configuration (fragment cache on, page cache off): a page view, once its shared
-    fragments are built (the first view after each publication builds them)."""
+    """Default configuration with the page cache off (the fragment cache on): a page view, once its
+    shared fragments are built (the first view after each publication builds them)."""
     settings.PAGE_CACHE_SECONDS, settings.FRAGMENT_CACHE_SECONDS = 0, 3600
     cold, warm = cold_and_warm(site_pages[page].url)
     assert warm <= MAX_QUERIES, f"{page}: {warm} queries"
@@ -37,8 +37,8 @@ def test_each_page_type_needs_at_most_12_queries(site_pages, settings, page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_each_page_type_needs_at_most_12_queries_without_any_cache(site_pages, settings, page):
-    """Default configuration without Redis (page and fragment caches off): every page view, after the
-    first one of the process (which teaches the router where the page is, strategy_pages.routing)."""
+    """Both caches off (PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE_SECONDS=0): every page view, after the first
+    one of the process (which teaches the router where the page is, strategy_pages.routing)."""
     settings.PAGE_CACHE_SECONDS, settings.FRAGMENT_CACHE_SECONDS = 0, 0
     url = site_pages[page].url
     # Wagtail's own use of the local-memory cache (site root paths, renditions) stays, as in a process.
