@@ -107,7 +107,12 @@ def test_registration_over_http_gets_its_confirmation_with_ics_from_the_worker(
     assert event.decoded("DTEND") == session.ends_at
     assert str(event["LOCATION"]) == page.venue
     confirmation = Notification.objects.get(kind=Notification.Kind.REGISTRATION_CONFIRMED)
-    assert confirmation.status == Status.SENT and message["Message-ID"] == confirmation.message_id
+    # The worker marks the row sent just after the SMTP server has accepted the message.
+    wait_for(
+        lambda: Notification.objects.filter(pk=confirmation.pk, status=Status.SENT).exists(),
+        timeout=30, message="the sent mark", workers=[worker],
+    )
+    assert message["Message-ID"] == confirmation.message_id
 
 
 def test_smtp_failing_first_then_recovering_delivers_exactly_one_message(smtp, start_worker, queued_for_real):
