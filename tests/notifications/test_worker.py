@@ -150,6 +150,9 @@ def test_worker_killed_mid_task_and_restarted_delivers_every_message_exactly_onc
     first.kill()
     interrupted = set(Notification.objects.filter(status=Status.SENDING).values_list("pk", flat=True))
     assert len(interrupted) >= 2  # claimed by the dead workers, never marked sent
+    # The server drops a held message once it sees its client gone; opening the gate before the
+    # server has noticed would accept a message no client is waiting for.
+    wait_for(lambda: handler.in_flight == 0, timeout=30, message="the server to drop the held messages")
     handler.gate.set()
 
     second = start_worker(Q_WORKERS=2)
