@@ -259,3 +259,14 @@ def test_workshop_content_follows_the_registration_window(site_pages, fragment_c
         html = Client().get(workshop.url).content.decode()
     assert 'name="full_name"' not in html
     assert "Zapisy zakończyły się" in html or "Registration closed on" in html
+
+
+def test_front_cache_header_only_on_responses_the_page_cache_keeps(site_pages, page_cache, settings):
+    settings.EDGE_CACHE_SECONDS = 30
+    news = Client().get(site_pages["news"].url)
+    assert news["X-Accel-Expires"] == "30"
+    assert Client().get(site_pages["news"].url)["X-Accel-Expires"] == "30"  # the copy from the cache too
+    assert "X-Accel-Expires" not in Client().get(site_pages["workshop"].url)  # places must stay live
+    settings.EDGE_CACHE_SECONDS = 0
+    caching.clear()
+    assert "X-Accel-Expires" not in Client().get(site_pages["news"].url)
