@@ -59,7 +59,8 @@ class RecordingHandler:
     delay: float = 0.0
     messages: list = field(default_factory=list)
     refused: int = 0
-    in_flight: int = 0
+    in_flight: int = 0  # messages in DATA, not yet accepted
+    held: int = 0  # of those, the ones waiting at the closed gate
     gate: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self):
@@ -73,8 +74,13 @@ class RecordingHandler:
             return self.fail_reply
         self.in_flight += 1
         try:
-            while not self.gate.is_set():
-                await asyncio.sleep(0.01)
+            if not self.gate.is_set():
+                self.held += 1
+                try:
+                    while not self.gate.is_set():
+                        await asyncio.sleep(0.01)
+                finally:
+                    self.held -= 1
             if self.delay:
                 await asyncio.sleep(self.delay)
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -146,10 +146,17 @@ def test_worker_killed_mid_task_and_restarted_delivers_every_message_exactly_onc
     first = start_worker(Q_WORKERS=2)
     wait_for(lambda: len(handler.snapshot()) >= 3, timeout=60, message="first deliveries", workers=[first])
     handler.gate.clear()  # hold the next messages mid-DATA, before the server accepts them
-    wait_for(lambda: handler.in_flight >= 2, timeout=30, message="both workers mid-send", workers=[first])
+    # Kill only once both workers wait at the gate and every accepted message is marked sent: a message
+    # the server accepted just before the kill, but the worker had not yet marked, is sent again; that
+    # window is the documented limit of notifications/services.py, not what this test is about.
+    wait_for(
+        lambda: handler.held >= 2
+        and Notification.objects.filter(status=Status.SENT).count() == len(handler.snapshot()),
+        timeout=30, message="both workers held mid-send", workers=[first],
+    )
     first.kill()
     interrupted = set(Notification.objects.filter(status=Status.SENDING).values_list("pk", flat=True))
-    assert len(interrupted) >= 2  # claimed by the dead workers, never marked sent
+    assert len(interrupted) == 2  # the two held messages: claimed by the dead workers, never marked sent
     # The server drops a held message once it sees its client gone; opening the gate before the
     # server has noticed would accept a message no client is waiting for.
     wait_for(lambda: handler.in_flight == 0, timeout=30, message="the server to drop the held messages")
