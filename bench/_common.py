@@ -45,6 +45,10 @@ def app_env(database_url, workdir, settings_name="bench_registration_settings", 
         env["SQLITE_PATH"] = os.path.join(workdir, "bench.sqlite3")
     else:
         env["DATABASE_URL"] = database_url
+    # The bench requests pages only; an empty STATIC_ROOT spares WhiteNoise's missing-directory warning.
+    static_root = Path(workdir, "static")
+    static_root.mkdir(exist_ok=True)
+    env.setdefault("STATIC_ROOT", str(static_root))
     env.update({key: str(value) for key, value in extra.items()})
     return env
 

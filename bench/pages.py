@@ -163,7 +163,8 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 def run_wrk(url, duration, connections):
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration:g}s", "--latency", "--timeout", "10s", url],
+        # wrk takes whole seconds only.
+        ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "10s", url],
         capture_output=True, text=True, check=True,
     )
     out = result.stdout
