@@ -46,9 +46,9 @@ def app_env(database_url, workdir, settings_name="bench_registration_settings", 
     else:
         env["DATABASE_URL"] = database_url
     # The bench requests pages only; an empty STATIC_ROOT spares WhiteNoise's missing-directory warning.
-    static_root = Path(workdir, "static")
-    static_root.mkdir(exist_ok=True)
-    env.setdefault("STATIC_ROOT", str(static_root))
+    if "STATIC_ROOT" not in env:
+        env["STATIC_ROOT"] = str(Path(workdir, "static"))
+        Path(env["STATIC_ROOT"]).mkdir(exist_ok=True)
     env.update({key: str(value) for key, value in extra.items()})
     return env
 

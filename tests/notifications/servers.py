@@ -74,13 +74,7 @@ class RecordingHandler:
             return self.fail_reply
         self.in_flight += 1
         try:
-            if not self.gate.is_set():
-                self.held += 1
-                try:
-                    while not self.gate.is_set():
-                        await asyncio.sleep(0.01)
-                finally:
-                    self.held -= 1
+            await self._pass_gate()
             if self.delay:
                 await asyncio.sleep(self.delay)
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -89,6 +83,16 @@ class RecordingHandler:
         finally:
             self.in_flight -= 1
         return "250 2.0.0 Message accepted"
+
+    async def _pass_gate(self):
+        if self.gate.is_set():
+            return
+        self.held += 1
+        try:
+            while not self.gate.is_set():
+                await asyncio.sleep(0.01)
+        finally:
+            self.held -= 1
 
     def snapshot(self):
         with self._lock:
