@@ -1,6 +1,6 @@
 """Benchmark: time from a registration's commit to its confirmation reaching the SMTP server.
 
-Real parts only: registrations go through ``forms.services.register`` (which records the message
+Real parts only: registrations go through ``forms.workshops.services.register`` (which records the message
 and queues its task on commit), the django-q2 cluster runs as a separate ``manage.py qcluster``
 process on the ORM broker, and the SMTP server is aiosmtpd on loopback. Two phases:
 

@@ -19,9 +19,6 @@ from django.core.cache import cache
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from wagtail.contrib.forms.forms import FormBuilder
-
-from .forms import RegistrationFormBuilder
 
 DEFAULT_RATE_LIMIT = "10/600"
 CACHE_PREFIX = "form-rate"
@@ -122,15 +119,3 @@ def protect_form_post(serve):
         return serve(self, request, *args, **kwargs)
 
     return protected
-
-
-class SurveyFormBuilder(RegistrationFormBuilder):
-    """Wagtail's form builder with the registration form's length limit on every text field; keys
-    stay the fields' own clean names (a survey has no fixed fields to avoid)."""
-
-    @staticmethod
-    def field_key(field):
-        return field.clean_name or field.get_field_clean_name()
-
-    def get_form_class(self):
-        return FormBuilder.get_form_class(self)

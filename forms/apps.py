@@ -1,5 +1,17 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+# Each domain's e-mail builders register with the outbox when imported: in every process (web and
+# worker alike), not only in those that happen to import the domain's services.
+MESSAGE_MODULES = (
+    "forms.workshops.messages",
+    "forms.surveys.messages",
+    "forms.working_groups.messages",
+    "forms.consultations.messages",
+)
 
 
 class FormsConfig(AppConfig):
@@ -12,9 +24,14 @@ class FormsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
-        from .models import WorkshopPage
-        from .signals import workshop_published
+        from .working_groups.models import WorkingGroup
+        from .working_groups.signals import working_group_saved
+        from .workshops.models import WorkshopPage
+        from .workshops.signals import workshop_published
 
         page_published.connect(
             workshop_published, sender=WorkshopPage, dispatch_uid="strategy_forms.workshop_published"
         )
+        post_save.connect(working_group_saved, sender=WorkingGroup, dispatch_uid="strategy_forms.working_group_saved")
+        for module in MESSAGE_MODULES:
+            import_module(module)

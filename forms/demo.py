@@ -1,122 +1,23 @@
 """Demo content of the forms app, called by ``load_demo_content`` as ``forms.demo.load(pages)``.
 
-Idempotent: pages are looked up by slug, so running it again changes nothing (except moving a
-demo workshop evening that has already passed to a future date, so the demo keeps taking
-registrations). Texts are Polish, taken from the municipality's article of 8 January 2025.
+The "Ankiety" section, then each domain's demo under it (``<domain>/demo.py``). Idempotent: pages
+are looked up by slug, so running it again changes nothing (except moving dates that have passed).
+Texts are Polish, taken from the municipality's article of 8 January 2025 and its strategy page.
 """
 
-import datetime
-import json
 import os
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
-from . import demo_gdpr, demo_participation
-from .models import FormIndexPage, SurveyFormField, SurveyPage, WorkshopFormField, WorkshopPage, WorkshopSession
-
-WARSAW = ZoneInfo("Europe/Warsaw")
-FRIDAY = 4
+from .consultations import demo as consultations_demo
+from .index import FormIndexPage
+from .privacy import demo as privacy_demo
+from .surveys import demo as surveys_demo
+from .working_groups import demo as working_groups_demo
+from .workshops import demo as workshops_demo
+from .workshops.demo import demo_evening  # noqa: F401 - the demo evening's date, for the tests
 
 INDEX_SLUG = "ankiety"
-WORKSHOP_SLUG = "warsztaty-diagnostyczne-17-stycznia"
-SURVEY_SLUG = "ankieta-diagnostyczna"
-
-# The real evening was Friday 17 January 2025. The demo must take registrations today, so it is
-# moved to the first Friday at least a week ahead; the session names and hours stay as announced.
-SESSIONS = [
-    ("Obszar społeczny", datetime.time(17, 0), datetime.time(18, 30)),
-    ("Obszar gospodarczy", datetime.time(18, 30), datetime.time(20, 0)),
-    ("Obszar środowiskowo-przestrzenny", datetime.time(20, 0), datetime.time(21, 30)),
-]
-PLACES = 30
-VENUE = "Sala posiedzeń Urzędu Miasta i Gminy Konstancin-Jeziorna, ul. Piaseczyńska 77"
-
-DESCRIPTION = [
-    (
-        "paragraph",
-        "<p>Trwają prace nad „Strategią rozwoju gminy Konstancin-Jeziorna 2040+”. Burmistrz Michał "
-        "Wiśniewski zaprasza mieszkańców na warsztaty diagnostyczne, które będą poświęcone kluczowym "
-        "obszarom polityki publicznej: społecznemu, ekonomicznemu oraz środowiskowo-przestrzennemu.</p>",
-    ),
-    (
-        "paragraph",
-        "<p>Warsztaty odbędą się w sali posiedzeń konstancińskiego magistratu. Aby zapewnić uczestnikom "
-        "komfort oraz efektywne warunki pracy, w każdym spotkaniu może wziąć udział maksymalnie 30 osób. "
-        "W związku z tym obowiązuje wcześniejsza rejestracja poprzez formularz na tej stronie. Można "
-        "zapisać się na jedno, dwa lub wszystkie trzy spotkania.</p>",
-    ),
-    (
-        "list",
-        {
-            "numbered": False,
-            "items": [
-                "obszar społeczny – w godz. 17.00–18.30,",
-                "obszar gospodarczy – w godz. 18.30–20.00,",
-                "obszar środowiskowo-przestrzenny – w godz. 20.00–21.30.",
-            ],
-        },
-    ),
-    (
-        "quote",
-        {
-            "text": "Serdecznie zapraszam mieszkańców do aktywnego udziału w warsztatach. "
-            "Razem zaplanujmy przyszłość naszej gminy.",
-            "attribution": "Michał Wiśniewski, burmistrz Konstancina-Jeziorny",
-        },
-    ),
-    (
-        "paragraph",
-        "<p>„Strategia rozwoju gminy Konstancin-Jeziorna 2040+” to dokument o strategicznym znaczeniu. "
-        "Wyznacza on kierunki działań oraz określa cele, które samorząd chce osiągnąć w perspektywie "
-        "kolejnych lat. Opracowaniem dokumentu zajmuje się Fundacja Miasto z Poznania.</p>",
-    ),
-]
-
-WORKSHOP_EXTRA_FIELDS = [
-    {
-        "label": "Z jaką częścią gminy jesteś związany/a?",
-        "field_type": "dropdown",
-        "required": False,
-        "choices": "Konstancin\nJeziorna\nSkolimów\nChylice\nObory\nCzarnów\nInna miejscowość gminy\nSpoza gminy",
-        "help_text": "Pomaga nam zadbać, by przy stole była reprezentowana cała gmina.",
-    },
-    {
-        "label": "Czy potrzebujesz pomocy, aby wziąć udział?",
-        "field_type": "multiline",
-        "required": False,
-        "help_text": "Np. tłumacz języka migowego, miejsce dla wózka, pętla indukcyjna.",
-    },
-]
-
-SURVEY_FIELDS = [
-    {
-        "label": "Jak długo mieszkasz w gminie Konstancin-Jeziorna?",
-        "field_type": "radio",
-        "required": True,
-        "choices": "Krócej niż 5 lat\nOd 5 do 20 lat\nDłużej niż 20 lat\nNie mieszkam w gminie",
-    },
-    {"label": "Co najbardziej cenisz w naszej gminie?", "field_type": "multiline", "required": False},
-    {"label": "Co powinno się zmienić w pierwszej kolejności?", "field_type": "multiline", "required": False},
-    {
-        "label": "Wiek",
-        "field_type": "dropdown",
-        "required": False,
-        "choices": "Poniżej 18 lat\n18–29\n30–44\n45–59\n60–74\n75 lat i więcej",
-    },
-]
-
-
-def demo_evening(today=None):
-    """The first Friday at least a week from today (see SESSIONS)."""
-    today = today or timezone.localdate()
-    earliest = today + datetime.timedelta(days=7)
-    return earliest + datetime.timedelta(days=(FRIDAY - earliest.weekday()) % 7)
-
-
-def _at(day, time):
-    return datetime.datetime.combine(day, time, tzinfo=WARSAW)
 
 
 def _publish(page):
@@ -126,22 +27,22 @@ def _publish(page):
 @transaction.atomic
 def load(pages):
     index = _form_index(pages["home"])
-    workshop = _workshop(index)
-    _survey(index)
-    _link_news_article(pages.get("news_article"), workshop)
-    demo_participation.load(pages)
-    demo_gdpr.load(pages)
+    workshop = workshops_demo.load(index, pages.get("news_article"))
+    surveys_demo.load(index)
+    groups = working_groups_demo.load(index)
+    consultations_demo.load(index, areas=groups["areas"], reviewer=groups["reviewer"])
+    privacy_demo.load(pages)
     return {"form_index": index, "workshop": workshop}
 
 
 def demo_accounts():
     """(user name, role, password) of the staff accounts the demo creates, for the command to print."""
-    staff_password = os.environ.get("DEMO_STAFF_PASSWORD", demo_gdpr.DEMO_STAFF_PASSWORD_DEFAULT)
-    reviewer_password = os.environ.get("DEMO_REVIEWER_PASSWORD", demo_participation.DEMO_REVIEWER_PASSWORD_DEFAULT)
+    staff_password = os.environ.get("DEMO_STAFF_PASSWORD", privacy_demo.DEMO_STAFF_PASSWORD_DEFAULT)
+    reviewer_password = os.environ.get("DEMO_REVIEWER_PASSWORD", working_groups_demo.DEMO_REVIEWER_PASSWORD_DEFAULT)
     return [
-        (demo_gdpr.DEMO_EDITOR_USERNAME, "Redaktorzy", staff_password),
-        (demo_gdpr.DEMO_FORM_ADMIN_USERNAME, "Administratorzy formularzy", staff_password),
-        (demo_participation.DEMO_REVIEWER_USERNAME, "Recenzenci grup roboczych", reviewer_password),
+        (privacy_demo.DEMO_EDITOR_USERNAME, "Redaktorzy", staff_password),
+        (privacy_demo.DEMO_FORM_ADMIN_USERNAME, "Administratorzy formularzy", staff_password),
+        (working_groups_demo.DEMO_REVIEWER_USERNAME, "Recenzenci grup roboczych", reviewer_password),
     ]
 
 
@@ -158,70 +59,3 @@ def _form_index(home):
         home.add_child(instance=index)
         _publish(index)
     return index
-
-
-def _workshop(index):
-    page = WorkshopPage.objects.child_of(index).filter(slug=WORKSHOP_SLUG).first()
-    if page is None:
-        page = WorkshopPage(
-            title="Warsztaty diagnostyczne – 17 stycznia",
-            slug=WORKSHOP_SLUG,
-            search_description="Warsztaty dla mieszkańców: obszar społeczny, gospodarczy i "
-            "środowiskowo-przestrzenny. Obowiązuje rejestracja, 30 miejsc na każde spotkanie.",
-            venue=VENUE,
-            description=json.dumps([{"type": kind, "value": value} for kind, value in DESCRIPTION]),
-            waitlist_enabled=True,
-            form_fields=[WorkshopFormField(sort_order=i, **field) for i, field in enumerate(WORKSHOP_EXTRA_FIELDS)],
-        )
-        _schedule(page, demo_evening())
-        index.add_child(instance=page)
-        _publish(page)
-    elif max(session.ends_at for session in page.sessions.all()) < timezone.now():
-        # An earlier demo run is in the past: move the evening (same sessions, same rows) forward.
-        page = page.get_latest_revision_as_object()
-        _schedule(page, demo_evening())
-        _publish(page)
-    return page
-
-
-def _schedule(page, day):
-    """Sessions at their announced hours on ``day``; registration open from now until noon that day."""
-    existing = {session.title: session for session in page.sessions.all()}
-    sessions = []
-    for order, (title, start, end) in enumerate(SESSIONS):
-        session = existing.get(title) or WorkshopSession(title=title, capacity=PLACES)
-        session.sort_order, session.starts_at, session.ends_at = order, _at(day, start), _at(day, end)
-        sessions.append(session)
-    page.sessions = sessions
-    page.registration_opens_at = timezone.now() - datetime.timedelta(hours=1)
-    page.registration_closes_at = _at(day, datetime.time(12, 0))
-
-
-def _survey(index):
-    survey = SurveyPage.objects.child_of(index).filter(slug=SURVEY_SLUG).first()
-    if survey is None:
-        survey = SurveyPage(
-            title="Ankieta: jak żyje się w gminie Konstancin-Jeziorna?",
-            slug=SURVEY_SLUG,
-            intro="<p>Ankieta zajmie około 5 minut. Odpowiedzi są anonimowe i posłużą do przygotowania "
-            "diagnozy do „Strategii rozwoju gminy Konstancin-Jeziorna 2040+”.</p>",
-            thank_you_text="<p>Dziękujemy za wypełnienie ankiety! Wyniki przedstawimy w raporcie z diagnozy.</p>",
-            to_address="strategia@example.org",
-            subject="Nowa odpowiedź w ankiecie diagnostycznej",
-            form_fields=[SurveyFormField(sort_order=i, **field) for i, field in enumerate(SURVEY_FIELDS)],
-        )
-        index.add_child(instance=survey)
-        _publish(survey)
-    return survey
-
-
-def _link_news_article(article, workshop):
-    if article is None:
-        return
-    article = article.specific
-    if article.action_page_id == workshop.pk:
-        return
-    article = article.get_latest_revision_as_object()
-    article.action_page = workshop
-    article.action_label = "Zapisz się na warsztaty"
-    _publish(article)

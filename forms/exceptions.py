@@ -1,4 +1,4 @@
-"""Errors raised by the registration service, each with a message a resident can read."""
+"""The base of the errors the services raise, each with a message a resident can read."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -12,29 +12,3 @@ class RegistrationError(Exception):
         if message is not None:
             self.message = message
         super().__init__(str(self.message))
-
-
-class RegistrationClosed(RegistrationError):
-    message = _("Registration for this workshop is not open at the moment.")
-
-
-class CapacityBelowConfirmed(RegistrationError):
-    message = _("The capacity cannot be lower than the number of confirmed registrations.")
-
-    def __init__(self, confirmed=None):
-        message = None
-        if confirmed is not None:
-            message = _(
-                "The number of places cannot be lower than the number of confirmed registrations (%(confirmed)d)."
-            ) % {"confirmed": confirmed}
-        super().__init__(message)
-
-
-class InvalidCancellationLink(RegistrationError):
-    message = _("This cancellation link is not valid. Please use the link from your confirmation e-mail.")
-
-
-class MoveRefused(RegistrationError):
-    """Moving a registration to another session was refused; nothing changed."""
-
-    message = _("The registration could not be moved.")

@@ -21,9 +21,8 @@ from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from cms.admin_access import forbidden_as_403
-
 from . import services
+from .admin_access import forbidden_as_403
 from .models import Notification
 from .registry import kind_choices
 

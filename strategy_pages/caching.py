@@ -16,7 +16,7 @@ other processes see a change within that time; the process that made it, at once
     index and feeds, news, strategy pages) for GET requests without a session cookie. Served by
     ``PageCacheMiddleware`` before the rest of Django runs. Workshop and other form pages are never
     cached, and neither is any response that sets a cookie, used a CSRF token or is not a 200.
-    Remaining places on cached pages are loaded fresh in the browser (``forms.fragments``).
+    Remaining places on cached pages are loaded fresh in the browser (``forms.workshops.fragments``).
 
 ``EDGE_CACHE_SECONDS``
     With the page cache on, responses it stores also carry ``X-Accel-Expires`` so that nginx's
@@ -240,7 +240,7 @@ def _may_use_page_cache(request):
 
 def response_will_be_cached(request):
     """Whether this request's response is meant for the page cache (a cacheable page, an anonymous GET):
-    then nothing on it may be per person or per moment (see ``forms.fragments``)."""
+    then nothing on it may be per person or per moment (see ``forms.workshops.fragments``)."""
     if request is None or not getattr(request, "_strategia_page_cache_key", None):
         return False
     route = getattr(request, "_wagtail_route_for_request", None)

@@ -3,7 +3,7 @@
 import django.core.validators
 from django.db import migrations, models
 
-import forms.models.notification_settings
+import forms.workshops.models
 
 
 class Migration(migrations.Migration):
@@ -16,12 +16,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='workshoppage',
             name='cancellation_subject',
-            field=models.CharField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', max_length=255, validators=[forms.models.notification_settings.validate_placeholders], verbose_name='subject: cancellation'),
+            field=models.CharField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', max_length=255, validators=[forms.workshops.models.validate_placeholders], verbose_name='subject: cancellation'),
         ),
         migrations.AddField(
             model_name='workshoppage',
             name='cancellation_text',
-            field=models.TextField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', validators=[forms.models.notification_settings.validate_placeholders], verbose_name='text: cancellation'),
+            field=models.TextField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', validators=[forms.workshops.models.validate_placeholders], verbose_name='text: cancellation'),
         ),
         migrations.AddField(
             model_name='workshoppage',
@@ -31,22 +31,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='workshoppage',
             name='confirmation_subject',
-            field=models.CharField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', max_length=255, validators=[forms.models.notification_settings.validate_placeholders], verbose_name='subject: registration confirmed'),
+            field=models.CharField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', max_length=255, validators=[forms.workshops.models.validate_placeholders], verbose_name='subject: registration confirmed'),
         ),
         migrations.AddField(
             model_name='workshoppage',
             name='confirmation_text',
-            field=models.TextField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', validators=[forms.models.notification_settings.validate_placeholders], verbose_name='text: registration confirmed'),
+            field=models.TextField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', validators=[forms.workshops.models.validate_placeholders], verbose_name='text: registration confirmed'),
         ),
         migrations.AddField(
             model_name='workshoppage',
             name='promotion_subject',
-            field=models.CharField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', max_length=255, validators=[forms.models.notification_settings.validate_placeholders], verbose_name='subject: promoted from the waiting list'),
+            field=models.CharField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', max_length=255, validators=[forms.workshops.models.validate_placeholders], verbose_name='subject: promoted from the waiting list'),
         ),
         migrations.AddField(
             model_name='workshoppage',
             name='promotion_text',
-            field=models.TextField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', validators=[forms.models.notification_settings.validate_placeholders], verbose_name='text: promoted from the waiting list'),
+            field=models.TextField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', validators=[forms.workshops.models.validate_placeholders], verbose_name='text: promoted from the waiting list'),
         ),
         migrations.AddField(
             model_name='workshoppage',
@@ -56,12 +56,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='workshoppage',
             name='reminder_subject',
-            field=models.CharField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', max_length=255, validators=[forms.models.notification_settings.validate_placeholders], verbose_name='subject: reminder'),
+            field=models.CharField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', max_length=255, validators=[forms.workshops.models.validate_placeholders], verbose_name='subject: reminder'),
         ),
         migrations.AddField(
             model_name='workshoppage',
             name='reminder_text',
-            field=models.TextField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', validators=[forms.models.notification_settings.validate_placeholders], verbose_name='text: reminder'),
+            field=models.TextField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', validators=[forms.workshops.models.validate_placeholders], verbose_name='text: reminder'),
         ),
         migrations.AddField(
             model_name='workshoppage',
@@ -71,11 +71,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='workshoppage',
             name='waitlist_subject',
-            field=models.CharField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', max_length=255, validators=[forms.models.notification_settings.validate_placeholders], verbose_name='subject: waiting list'),
+            field=models.CharField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', max_length=255, validators=[forms.workshops.models.validate_placeholders], verbose_name='subject: waiting list'),
         ),
         migrations.AddField(
             model_name='workshoppage',
             name='waitlist_text',
-            field=models.TextField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', validators=[forms.models.notification_settings.validate_placeholders], verbose_name='text: waiting list'),
+            field=models.TextField(blank=True, help_text='Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), {sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), {link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address).', validators=[forms.workshops.models.validate_placeholders], verbose_name='text: waiting list'),
         ),
     ]

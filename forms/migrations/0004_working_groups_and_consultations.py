@@ -11,8 +11,8 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
-import forms.models.consultations
-import forms.models.working_groups
+import forms.consultations.models
+import forms.working_groups.models
 
 
 class Migration(migrations.Migration):
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             name='ConsultationPage',
             fields=[
                 ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('representation_choices', models.TextField(default=forms.models.working_groups.default_representation_choices, help_text='One choice per line, shown as “I represent” in the form.', verbose_name='whom people can represent')),
+                ('representation_choices', models.TextField(default=forms.working_groups.models.default_representation_choices, help_text='One choice per line, shown as “I represent” in the form.', verbose_name='whom people can represent')),
                 ('notification_recipients', models.CharField(blank=True, help_text='E-mail addresses of staff notified about each submission, separated by commas.', max_length=1000, validators=[wagtail.contrib.forms.models.validate_to_address], verbose_name='notify')),
                 ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
                 ('starts_at', models.DateTimeField(verbose_name='consultation starts')),
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
             name='WorkingGroupSignupPage',
             fields=[
                 ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('representation_choices', models.TextField(default=forms.models.working_groups.default_representation_choices, help_text='One choice per line, shown as “I represent” in the form.', verbose_name='whom people can represent')),
+                ('representation_choices', models.TextField(default=forms.working_groups.models.default_representation_choices, help_text='One choice per line, shown as “I represent” in the form.', verbose_name='whom people can represent')),
                 ('notification_recipients', models.CharField(blank=True, help_text='E-mail addresses of staff notified about each submission, separated by commas.', max_length=1000, validators=[wagtail.contrib.forms.models.validate_to_address], verbose_name='notify')),
                 ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
                 ('signup_text', wagtail.fields.RichTextField(blank=True, help_text='Shown above the sign-up form.', verbose_name='how to sign up')),
@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('content', models.TextField(verbose_name='content')),
                 ('place', models.CharField(blank=True, max_length=200, verbose_name='place it concerns')),
-                ('attachment', models.FileField(blank=True, max_length=255, storage=forms.models.consultations.PrivateMediaStorage(), upload_to='consultations/%Y/%m/', verbose_name='attachment')),
+                ('attachment', models.FileField(blank=True, max_length=255, storage=forms.consultations.models.PrivateMediaStorage(), upload_to='consultations/%Y/%m/', verbose_name='attachment')),
                 ('attachment_name', models.CharField(blank=True, max_length=255, verbose_name='attachment file name')),
                 ('attachment_content_type', models.CharField(blank=True, max_length=50, verbose_name='attachment type')),
                 ('status', models.CharField(choices=[('new', 'new'), ('accepted', 'accepted for review'), ('rejected', 'rejected as off-topic')], default='new', max_length=20, verbose_name='status')),

@@ -7,7 +7,7 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
-import forms.models.gdpr
+import forms.privacy.models
 
 
 class Migration(migrations.Migration):
@@ -70,8 +70,8 @@ class Migration(migrations.Migration):
                 ('legal_basis', wagtail.fields.RichTextField(help_text='For example Art. 6(1)(a) or (e) GDPR, with the act concerned.', verbose_name='legal basis')),
                 ('recipients', wagtail.fields.RichTextField(help_text='Who receives the data, e.g. the hosting and e-mail providers.', verbose_name='recipients')),
                 ('retention', wagtail.fields.RichTextField(help_text='How long the data is kept (the forms anonymise it automatically).', verbose_name='retention period')),
-                ('rights', wagtail.fields.RichTextField(default=forms.models.gdpr.default_rights_text, verbose_name='rights of the data subject')),
-                ('complaint', wagtail.fields.RichTextField(default=forms.models.gdpr.default_complaint_text, help_text='The right to complain to the President of the Personal Data Protection Office (UODO).', verbose_name='right to lodge a complaint')),
+                ('rights', wagtail.fields.RichTextField(default=forms.privacy.models.default_rights_text, verbose_name='rights of the data subject')),
+                ('complaint', wagtail.fields.RichTextField(default=forms.privacy.models.default_complaint_text, help_text='The right to complain to the President of the Personal Data Protection Office (UODO).', verbose_name='right to lodge a complaint')),
                 ('other_information', wagtail.fields.RichTextField(blank=True, help_text='For example whether providing the data is voluntary, and that no automated decisions are made.', verbose_name='other information')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
             ],

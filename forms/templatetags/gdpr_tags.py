@@ -3,7 +3,10 @@
 from django import template
 from wagtail.models import Site
 
-from ..models import DataProtectionNotice
+from strategy_pages.models import SiteSettings
+
+from ..abuse import honeypot_field_name
+from ..privacy.models import DataProtectionNotice
 
 register = template.Library()
 
@@ -21,8 +24,6 @@ def data_protection_link(context, page=None):
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return None
-    from strategy_pages.models import SiteSettings
-
     privacy_page = SiteSettings.for_site(site).privacy_page
     if privacy_page is None:
         return None
@@ -32,6 +33,4 @@ def data_protection_link(context, page=None):
 @register.inclusion_tag("forms/includes/honeypot.html")
 def honeypot():
     """The spam-trap field of every public form (checked by ``forms.abuse``)."""
-    from ..abuse import honeypot_field_name
-
     return {"honeypot_name": honeypot_field_name()}

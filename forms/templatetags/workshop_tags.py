@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import gettext, ngettext
 
+from ..workshops.fragments import render_session_choices, render_session_summary, render_upcoming_workshops
+
 register = template.Library()
 
 
@@ -8,10 +10,8 @@ register = template.Library()
 def upcoming_workshops(context, limit=3):
     """Upcoming workshops with their sessions and places left; a constant number of queries, never cached.
 
-    On a page the page cache keeps, a placeholder the browser fills from an uncached view (forms/fragments.py).
+    On a page the page cache keeps, a placeholder the browser fills from an uncached view (workshops/fragments.py).
     """
-    from ..fragments import render_upcoming_workshops
-
     return render_upcoming_workshops(context.get("request"), limit=limit)
 
 
@@ -29,16 +29,12 @@ def places_left_text(session):
 @register.simple_tag(takes_context=True)
 def live_session_summary(context):
     """The workshop's sessions with places left: counted on every request, also inside cached content."""
-    from ..fragments import render_session_summary
-
     return render_session_summary(context.get("request"), context["page"], context.get("sessions"))
 
 
 @register.simple_tag(takes_context=True)
 def live_session_choices(context, field, selected):
     """The session checkboxes of the registration form, with places left counted on every request."""
-    from ..fragments import render_session_choices
-
     return render_session_choices(
         context.get("request"), context["page"], context.get("sessions"), field.html_name, field.auto_id, selected
     )

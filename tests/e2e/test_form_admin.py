@@ -21,7 +21,7 @@ def workshop(demo_site):
 
 
 def test_form_administrator_changes_capacity_and_sees_a_new_registration(page, other_page, demo_site, workshop):
-    from forms import services
+    from forms.workshops import services
 
     # A resident, at another computer, has the workshop page open.
     resident, workshop_url = other_page, demo_site.url(workshop)

@@ -46,7 +46,7 @@ def places_left(workshop, title):
 
 
 def register_in_db(workshop, title, full_name, email):
-    from forms import services
+    from forms.workshops import services
 
     (outcome,) = services.register(workshop, sessions=[session(workshop, title)], full_name=full_name, email=email)
     return outcome.registration

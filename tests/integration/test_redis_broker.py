@@ -14,8 +14,8 @@ from django_q.conf import Conf
 from django_q.models import Task
 from django_q.tasks import async_task
 
-from forms import services
-from tests.forms.conftest import make_workshop
+from forms.workshops import services
+from tests.forms.fixtures_workshops import make_workshop
 
 from .servers import ROOT, RedisServer, child_env, stop, wait_for
 

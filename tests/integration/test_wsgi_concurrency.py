@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from forms.models import FormIndexPage, Registration
-from tests.forms.conftest import make_workshop
+from tests.forms.fixtures_workshops import make_workshop
 
 from .servers import Gunicorn
 

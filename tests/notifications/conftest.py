@@ -5,8 +5,9 @@ import pytest
 from django.utils import timezone
 from wagtail.models import Site
 
-from forms import notify, services
 from forms.models import FormIndexPage, WorkshopPage, WorkshopSession
+from forms.workshops import messages as workshop_messages
+from forms.workshops import services
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 STAFF = "biuro@konstancinjeziorna.example, strategia@konstancinjeziorna.example"
@@ -44,7 +45,7 @@ def make_workshop(*, capacities=(30,), parent=None, recipients="", **fields):
             ends_at=start + timedelta(hours=2 * index + 1.5),
             capacity=capacity,
         )
-    notify.sessions_published(page)
+    workshop_messages.sessions_published(page)
     return page
 
 

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from forms import services
 from forms.models import Registration, WorkshopPage
-from forms.models.notification_settings import validate_placeholders
+from forms.surveys import messages as survey_messages
+from forms.workshops import services
+from forms.workshops.models import validate_placeholders
 from notifications.models import Notification
 
 from .conftest import STAFF, WARSAW, make_workshop, register
@@ -204,7 +205,6 @@ def test_a_session_filling_at_once_gets_only_the_full_alert(db, django_capture_o
 def test_survey_answers_go_to_its_to_address(db, django_capture_on_commit_callbacks):
     from wagtail.models import Site
 
-    from forms import notify
     from forms.models import SurveyFormField, SurveyPage
 
     root = Site.objects.get(is_default_site=True).root_page
@@ -214,7 +214,7 @@ def test_survey_answers_go_to_its_to_address(db, django_capture_on_commit_callba
     submission_class = survey.get_submission_class()
     with django_capture_on_commit_callbacks(execute=True):
         submission = submission_class.objects.create(page=survey, form_data={"jak_dojezdzasz": "Rowerem"})
-        notify.form_submitted(submission)
+        survey_messages.form_submitted(submission)
     (message,) = mail.outbox
     assert message.to == ["ankiety@example.org"]
     assert message.subject == "Nowa ankieta"

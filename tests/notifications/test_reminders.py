@@ -7,8 +7,9 @@ from django.core import mail
 from django.utils import timezone
 from django_q.models import Schedule
 
-from forms import notify, services
 from forms.models import WorkshopSession
+from forms.workshops import messages as workshop_messages
+from forms.workshops import services
 from notifications.models import Notification
 
 from .conftest import make_workshop, register
@@ -24,7 +25,7 @@ def run_reminder(schedule, django_capture_on_commit_callbacks):
     """What the cluster does when the schedule is due: call the task with the schedule's arguments."""
     import ast
 
-    from forms import tasks
+    from forms.workshops import tasks
 
     with django_capture_on_commit_callbacks(execute=True):
         return tasks.send_session_reminders(*ast.literal_eval(schedule.args))
@@ -35,7 +36,7 @@ def test_reminder_is_scheduled_lead_time_before_each_session(db):
     for session in page.sessions.all():
         schedule = reminder_schedule(session)
         assert schedule.schedule_type == Schedule.ONCE
-        assert schedule.func == "forms.tasks.send_session_reminders"
+        assert schedule.func == "forms.workshops.tasks.send_session_reminders"
         assert schedule.next_run == session.starts_at - timedelta(hours=24)
 
 
@@ -44,12 +45,12 @@ def test_changing_lead_time_or_start_reschedules(db):
     session = page.sessions.get()
     page.reminder_lead_hours = 3
     page.save()
-    notify.sessions_published(page)
+    workshop_messages.sessions_published(page)
     assert reminder_schedule(session).next_run == session.starts_at - timedelta(hours=3)
     session.starts_at += timedelta(days=1)
     session.ends_at += timedelta(days=1)
     session.save()
-    notify.sessions_published(page)
+    workshop_messages.sessions_published(page)
     assert reminder_schedule(session).next_run == session.starts_at - timedelta(hours=3)
     assert Schedule.objects.filter(name=f"session-reminder-{session.pk}").count() == 1
 
@@ -58,10 +59,10 @@ def test_no_reminder_when_turned_off_or_session_removed(db):
     page = make_workshop(capacities=(10, 10))
     first, second = page.sessions.order_by("sort_order")
     second.delete()
-    notify.sessions_published(page)
+    workshop_messages.sessions_published(page)
     assert not Schedule.objects.filter(name=f"session-reminder-{second.pk}").exists()
     page.reminder_lead_hours = 0
-    notify.sessions_published(page)
+    workshop_messages.sessions_published(page)
     assert not Schedule.objects.filter(name=f"session-reminder-{first.pk}").exists()
 
 
@@ -72,7 +73,7 @@ def test_reminder_inside_the_lead_time_is_sent_right_away(db):
         starts_at=timezone.now() + timedelta(hours=5), ends_at=timezone.now() + timedelta(hours=6)
     )
     before = timezone.now()
-    notify.sessions_published(page)
+    workshop_messages.sessions_published(page)
     assert before <= reminder_schedule(session).next_run <= timezone.now()
 
 
@@ -106,7 +107,7 @@ def test_a_reminder_queued_before_a_cancellation_is_skipped(db, django_capture_o
     page = make_workshop()
     session = page.sessions.get()
     outcome = register(page, session)
-    notify.queue_session_reminders(session.pk, session.starts_at.astimezone(UTC).isoformat())
+    workshop_messages.queue_session_reminders(session.pk, session.starts_at.astimezone(UTC).isoformat())
     services.cancel(outcome.registration)
     reminder = Notification.objects.get(kind="session_reminder")
     mail.outbox.clear()
@@ -138,9 +139,9 @@ def test_staff_digest_once_a_day(db, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
-        assert notify.queue_staff_digests(day=today) == 1
-        assert notify.queue_staff_digests(day=today) == 0
-        assert notify.queue_staff_digests(day=today - timedelta(days=1)) == 0  # nothing happened that day
+        assert workshop_messages.queue_staff_digests(day=today) == 1
+        assert workshop_messages.queue_staff_digests(day=today) == 0
+        assert workshop_messages.queue_staff_digests(day=today - timedelta(days=1)) == 0  # nothing happened that day
     (digest,) = mail.outbox
     assert digest.to == ["biuro@example.org"]
     assert "Anna Nowak" in digest.body and "Jan Kowalski" in digest.body

@@ -14,7 +14,7 @@ import icalendar
 import pytest
 from django_q.conf import Conf
 
-from forms import services
+from forms.workshops import services
 from notifications.models import Notification
 
 from .conftest import WARSAW, make_workshop

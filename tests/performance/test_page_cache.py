@@ -14,7 +14,7 @@ from django.db import models
 from django.test import Client
 from wagtail.models import Page
 
-from forms import services
+from forms.workshops import services
 from strategy_pages import caching
 from strategy_pages.models import StrategyPage
 

@@ -1,7 +1,7 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from forms.models.index import FormIndexPage
+from forms.index import FormIndexPage
 from strategy_pages.models import AccessibilityStatementPage, HomePage, NewsIndexPage, NewsPage, StrategyPage
 
 

@@ -1,0 +1,163 @@
+"""Demo consultations, called as ``load(index, areas=…, reviewer=…)`` from ``forms.demo``.
+
+Two consultations, so the demo shows both halves: "Konsultacje społeczne – potrzeby i propozycje"
+ended (a 40-day period in the past) and has its report with assessed submissions; "Konsultacje
+społeczne projektu strategii" is open today (40 days around today, moved forward when a later run
+finds it ended), so a resident can send a proposal. Idempotent: pages by slug, submissions by title.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from . import services
+from .models import ConsultationPage, ConsultationReportPage, ConsultationSubmission
+
+ENDED_SLUG = "konsultacje-spoleczne-potrzeby-i-propozycje"
+REPORT_SLUG = "raport"
+OPEN_SLUG = "konsultacje-spoleczne-projektu-strategii"
+STRATEGY_EMAIL = "strategia@konstancinjeziorna.pl"
+STAFF_EMAIL = "strategia@example.org"
+CONSULTATION_DAYS = 40
+
+CONSULTATION_INTRO = (
+    "<p>W ramach działań partycypacyjnych każda zainteresowana osoba, w tym mieszkańcy, rady sołeckie, "
+    "przedsiębiorcy, aktywiści, firmy, stowarzyszenia oraz wszelkiego rodzaju organizacje, będą miały możliwość "
+    "zgłaszania swoich potrzeb i propozycji w ramach prowadzonych konsultacji społecznych. Konsultacje będą się "
+    "odbywały w wyznaczonym przez burmistrza terminie.</p>"
+)
+HOW_TO_SUBMIT = (
+    "<p>Potrzeby i propozycje można zgłaszać w terminie podanym powyżej:</p><ul>"
+    "<li>przez formularz na tej stronie,</li>"
+    f"<li>mailowo na adres <a href=\"mailto:{STRATEGY_EMAIL}\">{STRATEGY_EMAIL}</a>,</li>"
+    "<li>pisemnie w kancelarii Urzędu Miasta i Gminy Konstancin-Jeziorna, ul. Piaseczyńska 77, "
+    "05-520 Konstancin-Jeziorna, lub pocztą na ten adres (decyduje data wpływu do urzędu).</li></ul>"
+    "<p>Zgłoszenia, które wpłyną po terminie, nie będą rozpatrywane.</p>"
+)
+
+DEMO_SUBMISSIONS = [
+    ("Więcej miejsc w żłobkach", "społeczny", "mieszkaniec",
+     "W gminie brakuje miejsc w żłobkach, rodzice czekają ponad rok.", "Jeziorna", "accepted", "",
+     "include", "Potrzeba potwierdzona danymi z diagnozy: liczba dzieci do lat 3 rośnie szybciej niż liczba miejsc.",
+     ["napływ młodych rodzin", "dostęp do usług opiekuńczych"]),
+    ("Dzienny dom seniora w Skolimowie", "społeczny", "stowarzyszenie",
+     "Proponujemy utworzenie dziennego domu pobytu dla seniorów.", "Skolimów", "accepted", "",
+     "partially", "Zasadne, lecz lokalizację należy wybrać po analizie dostępności komunikacyjnej.",
+     ["starzenie się mieszkańców", "dostęp do usług opiekuńczych"]),
+    ("Ochrona Lasku Obory przed zabudową", "środowiskowy", "aktywista",
+     "Teren leśny powinien pozostać dostępny dla mieszkańców i chroniony.", "Obory", "accepted", "",
+     "include", "Zgodne z celem ochrony walorów uzdrowiskowych i przyrodniczych gminy.",
+     ["presja zabudowy na tereny zielone"]),
+    ("Ścieżka rowerowa do Piaseczna", "przestrzenny", "rada sołecka",
+     "Brakuje bezpiecznego połączenia rowerowego z Piasecznem.", "ul. Piaseczyńska", "accepted", "",
+     "partially", "Potrzebne porozumienie z powiatem; do ujęcia jako cel współpracy ponadlokalnej.",
+     ["dojazdy do pracy poza gminę"]),
+    ("Strefa aktywności gospodarczej", "gospodarczy", "firma",
+     "Gmina powinna przygotować tereny pod małe firmy usługowe.", "", "accepted", "",
+     "exclude", "Sprzeczne z uzdrowiskowym charakterem gminy; wskazane wsparcie firm w istniejącej zabudowie.",
+     ["rozwój usług uzdrowiskowych"]),
+    ("Reklama mojego sklepu", "gospodarczy", "przedsiębiorca",
+     "Zapraszam do sklepu.", "", "rejected", "Zgłoszenie nie dotyczy strategii rozwoju gminy.",
+     None, "", []),
+]
+
+
+def _publish(page):
+    page.save_revision().publish()
+
+
+def _at(days_from_now, hour=0):
+    moment = timezone.localtime() + datetime.timedelta(days=days_from_now)
+    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def load(index, *, areas, reviewer):
+    ended = _ended_consultation(index)
+    _demo_submissions(ended, areas, reviewer)
+    _report_page(ended)
+    return {"consultation": _open_consultation(index), "ended_consultation": ended}
+
+
+def _consultation(index, slug, title, starts_at):
+    page = ConsultationPage(
+        title=title,
+        slug=slug,
+        intro=CONSULTATION_INTRO,
+        how_to_submit=HOW_TO_SUBMIT,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(days=CONSULTATION_DAYS),
+        notification_recipients=STAFF_EMAIL,
+        representation_choices="\n".join(
+            ["mieszkaniec", "rada sołecka", "przedsiębiorca", "aktywista", "firma", "stowarzyszenie",
+             "inna organizacja"]
+        ),
+    )
+    index.add_child(instance=page)
+    _publish(page)
+    return page
+
+
+def _ended_consultation(index):
+    page = ConsultationPage.objects.child_of(index).filter(slug=ENDED_SLUG).first()
+    return page or _consultation(
+        index, ENDED_SLUG, "Konsultacje społeczne – potrzeby i propozycje", _at(-CONSULTATION_DAYS - 20)
+    )
+
+
+def _open_consultation(index):
+    page = ConsultationPage.objects.child_of(index).filter(slug=OPEN_SLUG).first()
+    if page is None:
+        return _consultation(index, OPEN_SLUG, "Konsultacje społeczne projektu strategii", _at(-5))
+    if page.has_ended():
+        # An earlier demo run is over: open the period again around today.
+        page = page.get_latest_revision_as_object()
+        page.starts_at = _at(-5)
+        page.ends_at = page.starts_at + datetime.timedelta(days=CONSULTATION_DAYS)
+        _publish(page)
+    return page
+
+
+def _demo_submissions(page, areas, reviewer):
+    """Submissions made while the (now ended) consultation was open, moderated and assessed."""
+    admin = _demo_admin()
+    submitted_at = page.starts_at + datetime.timedelta(days=3)
+    for number, row in enumerate(DEMO_SUBMISSIONS, start=1):
+        title, area, represents, content, place, status, reason, recommendation, justification, trends = row
+        if ConsultationSubmission.objects.filter(page=page, title=title).exists():
+            continue
+        submission = services.submit(
+            page, full_name=f"Osoba Demonstracyjna {number}", email=f"zglaszajacy{number}@example.org",
+            represents=represents, area=areas[area], title=title, content=content, place=place, now=submitted_at,
+        )
+        ConsultationSubmission.objects.filter(pk=submission.pk).update(submit_time=submitted_at)
+        submission = services.moderate(submission, user=admin, accept=status == "accepted", reason=reason)
+        if recommendation:
+            # The area's demo reviewer assesses where there is one; the administrator elsewhere.
+            assessor = reviewer if services.can_assess(reviewer, submission) else admin
+            services.assess(submission, user=assessor, recommendation=recommendation,
+                                 justification=justification, trends=trends)
+
+
+def _demo_admin():
+    # The same account the demo command sets a password for after loading the content.
+    from strategy_pages.management.commands.load_demo_content import DEMO_ADMIN_USERNAME
+
+    admin, _ = get_user_model().objects.get_or_create(
+        username=DEMO_ADMIN_USERNAME, defaults={"email": "admin@example.org", "is_staff": True, "is_superuser": True}
+    )
+    return admin
+
+
+def _report_page(consultation):
+    report = ConsultationReportPage.objects.child_of(consultation).filter(slug=REPORT_SLUG).first()
+    if report is None:
+        report = ConsultationReportPage(
+            title="Raport z konsultacji społecznych",
+            slug=REPORT_SLUG,
+            intro="<p>Zestawienie wniosków i propozycji zgłoszonych w konsultacjach wraz z oceną grup roboczych. "
+            "Raport nie zawiera imion, nazwisk ani danych kontaktowych osób zgłaszających.</p>",
+        )
+        consultation.add_child(instance=report)
+        _publish(report)
+    return report

@@ -1,0 +1,235 @@
+"""Views of the consultations, kept thin: the services decide.
+
+Public: the consultation page's form (the page's ``serve``) and the report with its CSV. Admin
+(registered in ``admin.py``): submissions with moderation and assessment; attachments, served only to
+who may see them.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin.auth import require_admin_access
+from wagtail.models import ModelLogEntry
+
+from notifications.admin_access import forbidden_as_403
+
+from ..abuse import protect_form_post
+from . import services
+from .forms import AssessmentForm, ModerationForm
+from .models import ConsultationPage, ConsultationSubmission, ThematicArea
+
+# Public -------------------------------------------------------------------------------------
+
+
+def _render_page(page, request, form, status=200):
+    context = page.get_context(request)
+    context["form"] = form
+    return TemplateResponse(request, page.get_template(request), context, status=status)
+
+
+@protect_form_post
+def serve_consultation_page(page, request):
+    """Show the submission form, or store the submission and show its receipt. 400 for an invalid
+    form; 409 outside the consultation period."""
+    if request.method != "POST":
+        return _render_page(page, request, page.get_form(page=page))
+    form = page.get_form(request.POST, request.FILES, page=page)
+    if not page.is_open():
+        form.add_error(None, services.ConsultationClosed.for_page(page, timezone.now()).message)
+        return _render_page(page, request, form, status=409)
+    if not form.is_valid():
+        return _render_page(page, request, form, status=400)
+    data = form.cleaned_data
+    try:
+        submission = services.submit(
+            page, full_name=data["full_name"], email=data["email"], phone=data["phone"],
+            represents=data["represents"], area=data["area"], title=data["title"], content=data["content"],
+            place=data["place"], attachment=data.get("attachment"),
+        )
+    except services.ConsultationError as exc:
+        form.add_error(None, exc.message)
+        return _render_page(page, request, form, status=409)
+    return page.render_landing_page(request, submission)
+
+
+def add_report_to_context(report_page, context):
+    """The report's rows, once the consultation has ended (never before: assessments are in progress)."""
+    consultation = report_page.consultation
+    context["consultation"] = consultation
+    context["consultation_ended"] = consultation.has_ended()
+    if context["consultation_ended"]:
+        context["report"] = services.report(consultation)
+    return context
+
+
+def report_csv(report_page, request):
+    consultation = report_page.consultation
+    if not consultation.has_ended():
+        raise Http404
+    response = HttpResponse("\ufeff" + services.report_csv(consultation), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="raport-{report_page.slug}.csv"'
+    return response
+
+
+# Admin --------------------------------------------------------------------------------------
+
+
+def _require(condition):
+    if not condition:
+        raise PermissionDenied
+
+
+def _admin_render(request, template, context):
+    return TemplateResponse(request, template, context)
+
+
+def can_open_submissions(user):
+    return services.can_moderate(user) or services.is_reviewer(user)
+
+
+@require_admin_access
+@forbidden_as_403
+def submission_list(request):
+    user = request.user
+    _require(can_open_submissions(user))
+    submissions = services.submissions_visible_to(user).select_related("assessment").order_by("-pk")
+    moderator = services.can_moderate(user)
+    status = request.GET.get("status", "")
+    if moderator and status in ConsultationSubmission.Status.values:
+        submissions = submissions.filter(status=status)
+    area = request.GET.get("area", "")
+    if area.isdigit():
+        submissions = submissions.filter(area_id=int(area))
+    consultation = request.GET.get("consultation", "")
+    if consultation.isdigit():
+        submissions = submissions.filter(page_id=int(consultation))
+    return _admin_render(request, "forms/consultations/admin_submissions.html", {
+        "page_title": _("Consultation submissions"),
+        "header_icon": "form",
+        "submissions": submissions[:500],
+        "moderator": moderator,
+        "statuses": ConsultationSubmission.Status.choices,
+        "areas": ThematicArea.objects.all() if moderator else ThematicArea.objects.filter(
+            pk__in=services.reviewer_area_ids(user)
+        ),
+        "consultations": ConsultationPage.objects.order_by("-starts_at"),
+        "selected": {"status": status, "area": area, "consultation": consultation},
+    })
+
+
+def _visible_submission(request, pk):
+    submission = get_object_or_404(ConsultationSubmission.objects.select_related("area", "page"), pk=pk)
+    # 403, not 404: the admin is for staff, and the reviewer should know to ask a moderator.
+    _require(services.can_view(request.user, submission))
+    return submission
+
+
+@require_admin_access
+@forbidden_as_403
+def submission_detail(request, pk, moderation_form=None, assessment_form=None, status=200):
+    submission = _visible_submission(request, pk)
+    user = request.user
+    assessment = getattr(submission, "assessment", None)
+    moderator = services.can_moderate(user)
+    if moderator and moderation_form is None:
+        moderation_form = ModerationForm(initial={
+            "decision": {"accepted": "accept", "rejected": "reject"}.get(submission.status),
+            "area": submission.area_id,
+            "reason": submission.rejection_reason,
+        })
+    can_assess = services.can_assess(user, submission)
+    if can_assess and assessment_form is None:
+        assessment_form = AssessmentForm(initial={
+            "recommendation": assessment.recommendation,
+            "justification": assessment.justification,
+            "trends": ", ".join(trend.name for trend in assessment.trends.all()),
+        } if assessment else None)
+    response = _admin_render(request, "forms/consultations/admin_submission.html", {
+        "page_title": _("Submission %(reference)s") % {"reference": submission.reference},
+        "header_icon": "form",
+        "submission": submission,
+        "assessment": assessment,
+        "moderator": moderator,
+        "moderation_form": moderation_form if moderator else None,
+        "assessment_form": assessment_form if can_assess else None,
+        "log_entries": ModelLogEntry.objects.for_instance(submission).select_related("user").order_by("-timestamp"),
+    })
+    response.status_code = status
+    return response
+
+
+@require_admin_access
+@forbidden_as_403
+@require_POST
+def moderate_submission(request, pk):
+    submission = _visible_submission(request, pk)
+    _require(services.can_moderate(request.user))
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        return submission_detail(request, pk, moderation_form=form, status=400)
+    try:
+        services.moderate(
+            submission, user=request.user, accept=form.cleaned_data["decision"] == "accept",
+            reason=form.cleaned_data["reason"], area=form.cleaned_data["area"],
+        )
+    except services.ConsultationError as exc:
+        form.add_error(None, exc.message)
+        return submission_detail(request, pk, moderation_form=form, status=400)
+    messages.success(request, _("The submission has been moderated."))
+    return redirect("participation_submission", pk)
+
+
+@require_admin_access
+@forbidden_as_403
+@require_POST
+def assess_submission(request, pk):
+    submission = _visible_submission(request, pk)
+    _require(services.can_assess(request.user, submission))
+    form = AssessmentForm(request.POST)
+    if not form.is_valid():
+        return submission_detail(request, pk, assessment_form=form, status=400)
+    try:
+        services.assess(
+            submission, user=request.user, recommendation=form.cleaned_data["recommendation"],
+            justification=form.cleaned_data["justification"], trends=form.cleaned_data["trends"],
+        )
+    except services.ConsultationError as exc:
+        form.add_error(None, exc.message)
+        return submission_detail(request, pk, assessment_form=form, status=400)
+    messages.success(request, _("The assessment has been saved."))
+    return redirect("participation_submission", pk)
+
+
+@require_admin_access
+@forbidden_as_403
+def submission_attachment(request, pk):
+    submission = _visible_submission(request, pk)
+    if not submission.attachment:
+        raise Http404
+    response = FileResponse(
+        submission.attachment.open("rb"),
+        as_attachment=True,
+        filename=submission.attachment_name or submission.attachment.name.rsplit("/", 1)[-1],
+        content_type=submission.attachment_content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def admin_urls():
+    return [
+        path("participation/submissions/", submission_list, name="participation_submissions"),
+        path("participation/submissions/<int:pk>/", submission_detail, name="participation_submission"),
+        path("participation/submissions/<int:pk>/moderate/", moderate_submission,
+             name="participation_moderate_submission"),
+        path("participation/submissions/<int:pk>/assess/", assess_submission, name="participation_assess_submission"),
+        path("participation/submissions/<int:pk>/attachment/", submission_attachment,
+             name="participation_submission_attachment"),
+    ]

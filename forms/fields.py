@@ -1,0 +1,134 @@
+"""Form fields shared by every public form: length limits, the phone check, choices limited to the page,
+the form builder with a length limit on every text field, and the person's fields of the participation forms."""
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.forms.forms import BaseForm, FormBuilder
+
+FULL_NAME_MAX_LENGTH = 200
+EMAIL_MAX_LENGTH = 254
+PHONE_MAX_LENGTH = 40
+MULTILINE_MAX_LENGTH = 5000
+SINGLELINE_MAX_LENGTH = 255
+URL_MAX_LENGTH = 500
+
+phone_validator = RegexValidator(
+    r"^[0-9 +()\-./]*$", _("Enter the phone number using digits, spaces and the characters + ( ) - only.")
+)
+
+
+class PageChoicesField(forms.ModelMultipleChoiceField):
+    """Checkboxes limited to the page's own objects: any other id is an error, never a crash.
+
+    Subclasses name the messages: ``required_message`` and ``not_on_page_message``."""
+
+    widget = forms.CheckboxSelectMultiple
+    required_message = not_on_page_message = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages.update(
+            required=self.required_message,
+            invalid_choice=self.not_on_page_message,
+            invalid_pk_value=self.not_on_page_message,
+            invalid_list=self.not_on_page_message,
+        )
+
+
+class LengthLimitedFormBuilder(FormBuilder):
+    """Wagtail's form builder with a length limit on every text field; keys are the fields' clean names."""
+
+    def create_singleline_field(self, field, options):
+        options["max_length"] = SINGLELINE_MAX_LENGTH
+        return forms.CharField(**options)
+
+    def create_multiline_field(self, field, options):
+        options["max_length"] = MULTILINE_MAX_LENGTH
+        return super().create_multiline_field(field, options)
+
+    def create_email_field(self, field, options):
+        options["max_length"] = EMAIL_MAX_LENGTH
+        return super().create_email_field(field, options)
+
+    def create_url_field(self, field, options):
+        options["max_length"] = URL_MAX_LENGTH
+        return super().create_url_field(field, options)
+
+    def create_hidden_field(self, field, options):
+        options["max_length"] = SINGLELINE_MAX_LENGTH
+        return super().create_hidden_field(field, options)
+
+    def create_dropdown_field(self, field, options):
+        # An optional drop-down must not silently preselect its first answer.
+        formfield = super().create_dropdown_field(field, options)
+        if not field.required:
+            formfield.choices = [("", "—"), *formfield.choices]
+        return formfield
+
+    def create_number_field(self, field, options):
+        options["max_digits"] = 15
+        return super().create_number_field(field, options)
+
+    @staticmethod
+    def field_key(field):
+        return field.clean_name or field.get_field_clean_name()
+
+    @property
+    def formfields(self):
+        formfields = {}
+        for field in self.fields:
+            create_field = self.get_create_field_function(field.field_type)
+            formfields[self.field_key(field)] = create_field(field, self.get_field_options(field))
+        return formfields
+
+    def data_fields(self):
+        """(key, label) of the builder's fields, for the submissions listing."""
+        return [(self.field_key(field), field.label) for field in self.fields]
+
+
+class ParticipantForm(BaseForm):
+    """The person's fields, shared by both public forms. ``page`` is the page the form is on."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=FULL_NAME_MAX_LENGTH,
+        error_messages={"required": _("Enter your full name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter a valid e-mail address, for example jan.kowalski@example.org."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=PHONE_MAX_LENGTH,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    represents = forms.ChoiceField(
+        label=_("I represent"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whom you represent.")},
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my personal data for this purpose."),
+        error_messages={"required": _("To send the form, tick the consent to the processing of your personal data.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = self.page.representation_list() if self.page else []
+        self.fields["represents"].choices = [(choice, choice) for choice in choices]
+
+    def clean_full_name(self):
+        return self.cleaned_data["full_name"].strip()
+
+    def person_fields(self):
+        return [self["full_name"], self["email"], self["phone"], self["represents"]]

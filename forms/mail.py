@@ -1,0 +1,25 @@
+"""Helpers of the participation e-mails (working groups, consultations): local times and absolute links."""
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, timezone
+
+
+def local_datetime(moment):
+    """E.g. "17 stycznia 2027, 17:00", in the site's time zone."""
+    return formats.date_format(timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)), "j E Y, H:i")
+
+
+def page_url(page):
+    return page.get_full_url() or f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{page.url or '/'}"
+
+
+def admin_url(name, *args):
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse(name, args=args)}"
+
+
+def instant_key(moment):
+    """A moment as a string for outbox keys: a later change of mind is a new message."""
+    return str(int(moment.timestamp() * 1_000_000))

@@ -1,0 +1,37 @@
+"""The app's models, for Django: each is defined in its domain's ``models.py``."""
+
+from .consultations.models import (
+    Assessment,
+    ConsultationPage,
+    ConsultationReportPage,
+    ConsultationSubmission,
+    ThematicArea,
+    Trend,
+)
+from .index import FormIndexPage
+from .privacy.models import DataProtectionNotice, PersonalDataRequest, PersonalDataSettings
+from .surveys.models import SurveyFormField, SurveyPage
+from .working_groups.models import WorkingGroup, WorkingGroupSignup, WorkingGroupSignupPage
+from .workshops.models import Registration, WorkshopFormField, WorkshopPage, WorkshopSession
+
+__all__ = [
+    "Assessment",
+    "ConsultationPage",
+    "ConsultationReportPage",
+    "ConsultationSubmission",
+    "DataProtectionNotice",
+    "PersonalDataRequest",
+    "PersonalDataSettings",
+    "ThematicArea",
+    "Trend",
+    "WorkingGroup",
+    "WorkingGroupSignup",
+    "WorkingGroupSignupPage",
+    "FormIndexPage",
+    "Registration",
+    "SurveyFormField",
+    "SurveyPage",
+    "WorkshopFormField",
+    "WorkshopPage",
+    "WorkshopSession",
+]

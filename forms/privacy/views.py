@@ -1,0 +1,83 @@
+"""Views of the data protection notice (public) and of the per-person export and erasure (admin).
+
+Thin: ``services.py`` finds, exports and erases; these views only check the permission and render.
+"""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import services
+from .models import DataProtectionNotice, PersonalDataRequest
+from .permissions import personal_data_view
+
+
+def data_protection_notice(request, pk):
+    notice = get_object_or_404(DataProtectionNotice, pk=pk)
+    return TemplateResponse(request, "forms/privacy/data_protection_notice.html", {"notice": notice})
+
+
+class PersonalDataForm(forms.Form):
+    ACTIONS = [("search", gettext_lazy("Find")), ("export", gettext_lazy("Download JSON")),
+               ("erase", gettext_lazy("Erase"))]
+
+    email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=254)
+    action = forms.ChoiceField(choices=ACTIONS, initial="search", widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I confirm that the person asked for the erasure of their data and that their identity "
+                           "has been checked."),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("action") == "erase" and not cleaned_data.get("confirm"):
+            self.add_error("confirm", _("Confirm the erasure request first."))
+        return cleaned_data
+
+
+@personal_data_view
+def personal_data_requests(request):
+    """Find everything held about one e-mail address; download it as JSON or erase it."""
+    found = None
+    status = 200
+    if request.method == "POST":
+        form = PersonalDataForm(request.POST)
+        action = request.POST.get("action") or "search"
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            if action == "export":
+                return _json_download(services.export(email, user=request.user))
+            if action == "erase":
+                record = services.erase(email, user=request.user)
+                total = sum(record.records.values())
+                messages.success(request, _("Erased: %(count)d records were anonymised.") % {"count": total})
+            found = services.find(email)
+        else:
+            status = 400
+    else:
+        form = PersonalDataForm()
+    return TemplateResponse(request, "forms/privacy/admin/personal_data.html", {
+        "page_title": _("Personal data requests"),
+        "header_icon": "user",
+        "form": form,
+        "found": found,
+        "requests": PersonalDataRequest.objects.select_related("requested_by")[:20],
+    }, status=status)
+
+
+def _json_download(data):
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="dane-osobowe-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,66 @@
+"""Plain surveys built with Wagtail's form builder: no places, just answers."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.fields import RichTextField
+from wagtail.search import index
+
+from ..lazy_import import LazyImport
+from ..privacy.models import PersonalDataSettings
+
+TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol"]
+
+
+class SurveyFormField(AbstractFormField):
+    page = ParentalKey("SurveyPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class SurveyPage(PersonalDataSettings, AbstractEmailForm):
+    """A survey. Staff e-mail (to_address/subject) goes through the task queue, never inside the request."""
+
+    template = "forms/surveys/survey_page.html"
+
+    intro = RichTextField(_("introduction"), blank=True, features=TEXT_FEATURES)
+    thank_you_text = RichTextField(_("thank-you text"), blank=True, features=TEXT_FEATURES)
+
+    landing_page_template = "forms/surveys/survey_page_landing.html"
+    # Wagtail's builder with a length limit on every text field.
+    form_builder = LazyImport("forms.fields.LengthLimitedFormBuilder")
+    page_views = LazyImport("forms.surveys.views")
+
+    content_panels = [
+        *AbstractEmailForm.content_panels,
+        FormSubmissionsPanel(),
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label=_("Form fields")),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]),
+                FieldPanel("subject"),
+            ],
+            heading=_("E-mail to staff"),
+        ),
+        *PersonalDataSettings.personal_data_panels,
+    ]
+    search_fields = [*AbstractEmailForm.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["strategy_forms.FormIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("survey page")
+        verbose_name_plural = _("survey pages")
+
+    def serve(self, request, *args, **kwargs):
+        return self.page_views.serve_survey_page(self, request, *args, **kwargs)
+
+    def process_form_submission(self, form):
+        return self.page_views.store_answers(self, form)
+
+    def send_mail(self, form):
+        """Never sends inside the request: staff e-mail is queued by ``forms.surveys.messages``."""

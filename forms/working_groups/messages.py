@@ -1,0 +1,125 @@
+"""E-mails about working-group sign-ups, through the outbox.
+
+``queue_*`` functions are called inside the service's transaction: they record a message in
+``notifications`` (unique key, primary keys only) and the outbox queues its send task after the
+commit, so nothing is sent inside a request or for a rolled-back transaction. The builders below
+turn a recorded message into an e-mail in the worker, in the site language (``FormsConfig.ready``
+imports this module in every process).
+"""
+
+from django.utils.translation import gettext
+
+from notifications.registry import message_builder
+from notifications.services import compose, enqueue
+
+from ..mail import admin_url, instant_key, page_url
+from .models import WorkingGroupSignup
+
+# Notification kinds (the outbox stores any kind that has a builder).
+SIGNUP_RECEIVED = "working_group_signup_received"
+SIGNUP_STAFF = "working_group_signup_staff"
+SIGNUP_ACCEPTED = "working_group_signup_accepted"
+SIGNUP_DECLINED = "working_group_signup_declined"
+
+
+# Recording (inside the service transaction) -------------------------------------------------
+
+
+def queue_signup_received(page, signups):
+    """One confirmation to the person and one message to staff for all groups chosen in one form."""
+    first = signups[0]
+    params = {"signup_ids": [signup.pk for signup in signups]}
+    enqueue(key=f"wg-signup:{first.pk}:received", kind=SIGNUP_RECEIVED, recipients=[first.email],
+             target=first, page=page, params=params)
+    enqueue(key=f"wg-signup:{first.pk}:staff", kind=SIGNUP_STAFF, recipients=page.notification_recipients,
+             target=first, page=page, params=params)
+
+
+def queue_signup_decision(signup, now):
+    """The person learns the decision; a later change of mind is a new message (the key has the time)."""
+    kind = SIGNUP_ACCEPTED if signup.status == signup.Status.ACCEPTED else SIGNUP_DECLINED
+    enqueue(key=f"wg-signup:{signup.pk}:{signup.status}:{instant_key(now)}", kind=kind, recipients=[signup.email],
+             target=signup, page=signup.group.page)
+
+
+# Building (in the worker) -------------------------------------------------------------------
+
+
+def _signups(notification):
+    ids = notification.params.get("signup_ids") or [notification.object_id]
+    return list(WorkingGroupSignup.objects.filter(pk__in=ids).select_related("group", "group__page").order_by("pk"))
+
+
+def _group_list(signups):
+    return "\n".join(f"– {signup.group.name}" for signup in signups)
+
+
+@message_builder(SIGNUP_RECEIVED)
+def signup_received(notification):
+    signups = _signups(notification)
+    if not signups:
+        return None
+    page = signups[0].group.page
+    subject = gettext("We have received your sign-up for the working groups")
+    text = gettext(
+        "Hello %(name)s,\n\nthank you for signing up for the working groups (%(page)s):\n%(groups)s\n\n"
+        "A group is formed when enough people sign up. We will let you know whether you have been "
+        "accepted into the group.\n\n%(url)s"
+    ) % {"name": signups[0].full_name, "page": page.title, "groups": _group_list(signups), "url": page_url(page)}
+    return compose(subject, text)
+
+
+@message_builder(SIGNUP_STAFF)
+def signup_staff(notification):
+    signups = _signups(notification)
+    if not signups:
+        return None
+    signup, page = signups[0], signups[0].group.page
+    subject = gettext("New working-group sign-up: %(groups)s") % {
+        "groups": ", ".join(item.group.name for item in signups)
+    }
+    text = gettext(
+        "A new sign-up for the working groups (%(page)s).\n\nName: %(name)s\nE-mail: %(email)s\nPhone: %(phone)s\n"
+        "Represents: %(represents)s\nGroups:\n%(groups)s\n\nExperience and motivation:\n%(motivation)s\n\n"
+        "Accept or decline in the admin:\n%(url)s"
+    ) % {
+        "page": page.title,
+        "name": signup.full_name,
+        "email": signup.email,
+        "phone": signup.phone or "–",
+        "represents": signup.represents,
+        "groups": _group_list(signups),
+        "motivation": signup.motivation,
+        "url": admin_url("participation_working_group_page", page.pk),
+    }
+    return compose(subject, text)
+
+
+def _decision_message(notification, expected_status):
+    signup = WorkingGroupSignup.objects.select_related("group", "group__page").get(pk=notification.object_id)
+    if signup.status != expected_status:
+        return None  # the decision was changed before the message went out: the newer one is queued
+    values = {"name": signup.full_name, "group": signup.group.name, "url": page_url(signup.group.page)}
+    if expected_status == WorkingGroupSignup.Status.ACCEPTED:
+        subject = gettext("You have been accepted into the working group “%(group)s”") % values
+        text = gettext(
+            "Hello %(name)s,\n\nwe are glad to tell you that you have been accepted into the working group "
+            "“%(group)s”. We will send you the date of the first meeting.\n\n%(url)s"
+        ) % values
+    else:
+        subject = gettext("Your sign-up for the working group “%(group)s”") % values
+        text = gettext(
+            "Hello %(name)s,\n\nthank you for your interest in the working group “%(group)s”. Unfortunately we "
+            "cannot include you in this group. You can still take part in the public consultations.\n\n%(url)s"
+        ) % values
+    return compose(subject, text)
+
+
+@message_builder(SIGNUP_ACCEPTED)
+def signup_accepted(notification):
+    return _decision_message(notification, "accepted")
+
+
+@message_builder(SIGNUP_DECLINED)
+def signup_declined(notification):
+    return _decision_message(notification, "declined")

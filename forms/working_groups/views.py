@@ -1,0 +1,182 @@
+"""Views of the working groups, kept thin: the services decide.
+
+Public: the sign-up page's form (the page's ``serve``). Admin (registered in ``admin.py``): sign-ups
+per group with decisions, moves and merges.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin.auth import require_admin_access
+
+from notifications.admin_access import forbidden_as_403
+
+from ..abuse import protect_form_post
+from . import services
+from .forms import MergeGroupsForm, MoveSignupForm
+from .models import WorkingGroupSignup, WorkingGroupSignupPage
+
+# Public -------------------------------------------------------------------------------------
+
+
+def _render_page(page, request, form, status=200):
+    context = page.get_context(request)
+    context["form"] = form
+    return TemplateResponse(request, page.get_template(request), context, status=status)
+
+
+@protect_form_post
+def serve_signup_page(page, request):
+    """Show the sign-up form, or sign the person up. 400 for an invalid form; 409 outside the
+    sign-up window or when the person is already in every group chosen."""
+    if request.method != "POST":
+        return _render_page(page, request, page.get_form(page=page))
+    form = page.get_form(request.POST, page=page)
+    if not page.signup_is_open():
+        form.add_error(None, services.SignupClosed.message)
+        return _render_page(page, request, form, status=409)
+    if not form.is_valid():
+        return _render_page(page, request, form, status=400)
+    data = form.cleaned_data
+    try:
+        outcomes = services.sign_up(
+            page, groups=data["groups"], full_name=data["full_name"], email=data["email"], phone=data["phone"],
+            represents=data["represents"], motivation=data["motivation"],
+        )
+    except services.SignupClosed as exc:
+        form.add_error(None, exc.message)
+        return _render_page(page, request, form, status=409)
+    if not any(outcome.created for outcome in outcomes):
+        for outcome in outcomes:
+            form.add_error(None, f"{outcome.group.name}: {outcome.message}")
+        return _render_page(page, request, form, status=409)
+    return page.render_landing_page(request, outcomes)
+
+
+# Admin --------------------------------------------------------------------------------------
+
+
+def _require(condition):
+    if not condition:
+        raise PermissionDenied
+
+
+def _admin_render(request, template, context):
+    return TemplateResponse(request, template, context)
+
+
+@require_admin_access
+@forbidden_as_403
+def signup_pages(request):
+    _require(services.can_manage(request.user))
+    pages = WorkingGroupSignupPage.objects.order_by("path")
+    return _admin_render(request, "forms/working_groups/admin_pages.html", {
+        "page_title": _("Working groups"), "header_icon": "group", "pages": pages,
+    })
+
+
+@require_admin_access
+@forbidden_as_403
+def signup_page_groups(request, page_id):
+    _require(services.can_manage(request.user))
+    page = get_object_or_404(WorkingGroupSignupPage, pk=page_id)
+    groups = services.groups_with_counts(page)
+    signups = {}
+    for signup in WorkingGroupSignup.objects.filter(group__page=page).order_by("status", "pk"):
+        signups.setdefault(signup.group_id, []).append(signup)
+    for group in groups:
+        group.people = signups.get(group.pk, [])
+    return _admin_render(request, "forms/working_groups/admin_groups.html", {
+        "page_title": _("Working groups: %(page)s") % {"page": page.title},
+        "header_icon": "group",
+        "signup_page": page,
+        "groups": groups,
+        "open_groups": [group for group in groups if not group.is_merged],
+        "merge_form": MergeGroupsForm(page=page),
+    })
+
+
+def _back_to_groups(signup_or_page_id):
+    page_id = signup_or_page_id if isinstance(signup_or_page_id, int) else signup_or_page_id.group.page_id
+    return redirect("participation_working_group_page", page_id)
+
+
+@require_admin_access
+@forbidden_as_403
+@require_POST
+def decide_signup(request, pk):
+    signup = get_object_or_404(WorkingGroupSignup.objects.select_related("group"), pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        raise Http404
+    decide = services.accept if decision == "accept" else services.decline
+    try:
+        outcome = decide(signup, user=request.user)
+    except services.WorkingGroupError as exc:
+        messages.error(request, exc.message)
+    else:
+        if outcome.changed:
+            messages.success(request, _("%(name)s: %(status)s. The person will be notified by e-mail.") % {
+                "name": signup.full_name, "status": outcome.signup.get_status_display(),
+            })
+    return _back_to_groups(signup)
+
+
+@require_admin_access
+@forbidden_as_403
+@require_POST
+def move_signup(request, pk):
+    signup = get_object_or_404(WorkingGroupSignup.objects.select_related("group__page"), pk=pk)
+    _require(services.can_manage(request.user))
+    form = MoveSignupForm(request.POST, signup=signup)
+    if not form.is_valid():
+        messages.error(request, _("Choose the group to move the person to."))
+        return _back_to_groups(signup)
+    try:
+        services.move(signup, form.cleaned_data["group"], user=request.user)
+    except services.WorkingGroupError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s moved to the group “%(group)s”.") % {
+            "name": signup.full_name, "group": form.cleaned_data["group"].name,
+        })
+    return _back_to_groups(signup)
+
+
+@require_admin_access
+@forbidden_as_403
+@require_POST
+def merge_groups(request, page_id):
+    _require(services.can_manage(request.user))
+    page = get_object_or_404(WorkingGroupSignupPage, pk=page_id)
+    form = MergeGroupsForm(request.POST, page=page)
+    if not form.is_valid():
+        messages.error(request, _("Choose two different groups to merge."))
+        return _back_to_groups(page.pk)
+    try:
+        outcome = services.merge(form.cleaned_data["source"], form.cleaned_data["target"], user=request.user)
+    except services.WorkingGroupError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _(
+            "The group “%(source)s” was merged into “%(target)s”: %(moved)d sign-ups moved, "
+            "%(skipped)d people were already in the target group."
+        ) % {"source": outcome.source.name, "target": outcome.target.name, "moved": outcome.moved,
+             "skipped": outcome.already_in_target})
+    return _back_to_groups(page.pk)
+
+
+def admin_urls():
+    return [
+        path("participation/working-groups/", signup_pages, name="participation_working_groups"),
+        path("participation/working-groups/<int:page_id>/", signup_page_groups,
+             name="participation_working_group_page"),
+        path("participation/working-groups/<int:page_id>/merge/", merge_groups, name="participation_merge_groups"),
+        path("participation/sign-ups/<int:pk>/decide/", decide_signup, name="participation_decide_signup"),
+        path("participation/sign-ups/<int:pk>/move/", move_signup, name="participation_move_signup"),
+    ]

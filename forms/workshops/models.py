@@ -1,0 +1,410 @@
+"""Workshops: the page people register through, its sessions, registrations and e-mail settings.
+
+Built on Wagtail's form builder. Rules about places (capacity, waitlist, cancellation) live in
+``forms.workshops.services``; the page's views and forms are named by path (``forms.lazy_import``),
+so these models import nothing above them.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.models import (
+    AbstractForm,
+    AbstractFormField,
+    AbstractFormSubmission,
+    validate_to_address,
+)
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from strategy_pages.blocks import BaseStreamBlock
+from strategy_pages.caching import SkipViewRestrictionsMixin
+
+from ..lazy_import import LazyImport
+from ..privacy.models import PersonalDataSettings
+
+# Names administrators may use in message texts, e.g. "Dzień dobry {imie_nazwisko}".
+# Replaced from a fixed table (forms.workshops.messages.placeholder_values), never with str.format.
+PLACEHOLDERS = (
+    "imie_nazwisko",
+    "warsztat",
+    "sesja",
+    "data",
+    "godzina",
+    "miejsce",
+    "link_anulowania",
+    "pozycja",
+    "link_strony",
+)
+PLACEHOLDER_PATTERN = re.compile(r"\{(\w+)\}")
+
+PLACEHOLDER_HELP = _(
+    "Leave blank to use the default text. You can use: {imie_nazwisko} (name), {warsztat} (workshop), "
+    "{sesja} (session), {data} (date), {godzina} (start–end time), {miejsce} (place), "
+    "{link_anulowania} (cancellation link), {pozycja} (place on the waiting list), {link_strony} (page address)."
+)
+
+
+def validate_placeholders(value):
+    unknown = sorted({name for name in PLACEHOLDER_PATTERN.findall(value) if name not in PLACEHOLDERS})
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholder: %(names)s. Allowed: %(allowed)s."),
+            params={
+                "names": ", ".join(f"{{{name}}}" for name in unknown),
+                "allowed": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
+            },
+        )
+
+
+def _subject(label):
+    return models.CharField(
+        label, max_length=255, blank=True, validators=[validate_placeholders], help_text=PLACEHOLDER_HELP
+    )
+
+
+def _text(label):
+    return models.TextField(label, blank=True, validators=[validate_placeholders], help_text=PLACEHOLDER_HELP)
+
+
+# Message kinds whose texts a page can override: prefix of the fields -> heading in the editor.
+EDITABLE_MESSAGES = {
+    "confirmation": _("E-mail: registration confirmed"),
+    "waitlist": _("E-mail: placed on the waiting list"),
+    "promotion": _("E-mail: a place freed up (promoted from the waiting list)"),
+    "cancellation": _("E-mail: cancellation confirmed"),
+    "reminder": _("E-mail: reminder before the session"),
+}
+
+
+class WorkshopNotificationSettings(models.Model):
+    """Abstract: mixed into ``WorkshopPage`` (the notification fields live in this module, not there)."""
+
+    class StaffNotifications(models.TextChoices):
+        EACH = "each", _("an e-mail for each registration")
+        DIGEST = "digest", _("one daily digest")
+        OFF = "off", _("none")
+
+    reminder_lead_hours = models.PositiveSmallIntegerField(
+        _("send reminders (hours before the session)"),
+        default=24,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text=_("Confirmed participants get a reminder this many hours before their session; 0 turns it off."),
+    )
+    staff_notifications = models.CharField(
+        _("staff e-mail about registrations"),
+        max_length=10,
+        choices=StaffNotifications.choices,
+        default=StaffNotifications.EACH,
+        help_text=_("Sent to the addresses in “notify”; nothing is sent when that field is empty."),
+    )
+    capacity_alerts = models.BooleanField(
+        _("alert staff when a session fills up"),
+        default=True,
+        help_text=_("One e-mail when a session is 80 percent full and one when it is full."),
+    )
+
+    confirmation_subject = _subject(_("subject: registration confirmed"))
+    confirmation_text = _text(_("text: registration confirmed"))
+    waitlist_subject = _subject(_("subject: waiting list"))
+    waitlist_text = _text(_("text: waiting list"))
+    promotion_subject = _subject(_("subject: promoted from the waiting list"))
+    promotion_text = _text(_("text: promoted from the waiting list"))
+    cancellation_subject = _subject(_("subject: cancellation"))
+    cancellation_text = _text(_("text: cancellation"))
+    reminder_subject = _subject(_("subject: reminder"))
+    reminder_text = _text(_("text: reminder"))
+
+    notification_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("reminder_lead_hours"),
+                FieldRowPanel([FieldPanel("staff_notifications"), FieldPanel("capacity_alerts")]),
+            ],
+            heading=_("E-mail notifications"),
+        ),
+        *(
+            MultiFieldPanel(
+                [FieldPanel(f"{prefix}_subject"), FieldPanel(f"{prefix}_text")],
+                heading=heading,
+                classname="collapsed",
+            )
+            for prefix, heading in EDITABLE_MESSAGES.items()
+        ),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def custom_message(self, prefix):
+        """The page's own (subject, text) for a message kind; blanks mean "use the default"."""
+        return getattr(self, f"{prefix}_subject").strip(), getattr(self, f"{prefix}_text").strip()
+
+
+class WorkshopFormField(AbstractFormField):
+    """Extra fields administrators add to a workshop's registration form."""
+
+    page = ParentalKey("WorkshopPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNotificationSettings, AbstractForm):  # noqa: DJ008 - Page.__str__
+    """A workshop (one evening or event) with sessions that people register for."""
+
+    template = "forms/workshops/workshop_page.html"
+    # The description and the blank form are a fragment reused until the next content change; places
+    # and the CSRF token are filled in on every request (strategy_pages.caching).
+    cache_page_content = True
+
+    description = StreamField(BaseStreamBlock(), verbose_name=_("description"), blank=True)
+    venue = models.CharField(_("venue"), max_length=255)
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    waitlist_enabled = models.BooleanField(
+        _("waitlist"), default=True, help_text=_("When a session is full, offer a place on its waitlist.")
+    )
+    notification_recipients = models.CharField(
+        _("notify"),
+        max_length=1000,
+        blank=True,
+        help_text=_("E-mail addresses of staff notified about registrations, separated by commas."),
+        validators=[validate_to_address],
+    )
+
+    base_form_class = LazyImport("forms.workshops.forms.WorkshopPageForm")
+    form_builder = LazyImport("forms.workshops.forms.RegistrationFormBuilder")
+    page_views = LazyImport("forms.workshops.views")
+    landing_page_template = "forms/workshops/workshop_page_landing.html"
+
+    # Later mixins (notification settings) extend these panels rather than replace them.
+    content_panels = [
+        *AbstractForm.content_panels,
+        FormSubmissionsPanel(),
+        FieldPanel("description"),
+        FieldPanel("venue"),
+        InlinePanel("sessions", label=_("Sessions"), min_num=1),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
+                FieldPanel("waitlist_enabled"),
+                FieldPanel("notification_recipients"),
+            ],
+            heading=_("Registration settings"),
+        ),
+        InlinePanel(
+            "form_fields",
+            label=_("Extra form fields"),
+            help_text=_("Name, e-mail, phone, sessions and consent are always asked; add only other questions."),
+        ),
+        *WorkshopNotificationSettings.notification_panels,
+        *PersonalDataSettings.personal_data_panels,
+    ]
+    search_fields = [*AbstractForm.search_fields, index.SearchField("description"), index.SearchField("venue")]
+
+    parent_page_types = ["strategy_forms.FormIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("workshop page")
+        verbose_name_plural = _("workshop pages")
+
+    def get_submission_class(self):
+        return Registration
+
+    def get_submissions(self):
+        # The listing shows each registration's session: fetch them in the same query.
+        return super().get_submissions().select_related("session")
+
+    def get_data_fields(self):
+        """Columns of Wagtail's submissions listing and export."""
+        return [
+            ("full_name", _("Full name")),
+            ("email", _("E-mail")),
+            ("phone", _("Phone")),
+            ("session", _("Session")),
+            ("status", _("Status")),
+            ("submit_time", _("Submission date")),
+            *self.form_builder(self.get_form_fields()).data_fields(),
+        ]
+
+    def clean(self):
+        super().clean()
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            raise ValidationError({"registration_closes_at": _("Registration must close after it opens.")})
+
+    def registration_is_open(self, now=None):
+        now = now or timezone.now()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        return not (self.registration_closes_at and now >= self.registration_closes_at)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        return self.page_views.add_sessions_to_context(self, request, context)
+
+    def sessions_with_places(self):
+        """The page's sessions, each with ``confirmed_count``, ``waitlisted_count`` and ``places_left``.
+
+        Counted in one query on every call, never cached, so remaining places are current.
+        """
+        return set_places_left(list(self.sessions.with_places().order_by("sort_order", "starts_at")))
+
+    def content_cache_variant(self, request):
+        """Cached content differs before, during and after the registration window (its notice)."""
+        now = timezone.now()
+        if self.registration_is_open(now):
+            return "open"
+        return "before" if self.registration_opens_at and now < self.registration_opens_at else "after"
+
+    def serve(self, request, *args, **kwargs):
+        return self.page_views.serve_workshop_page(self, request, *args, **kwargs)
+
+    def render_landing_page(self, request, form_submission=None, *args, **kwargs):
+        return self.page_views.render_landing_page(self, request, form_submission, *args, **kwargs)
+
+
+class SessionQuerySet(models.QuerySet):
+    def with_places(self):
+        """Each session annotated with ``confirmed_count`` and ``waitlisted_count``, counted in the same query."""
+        return self.annotate(
+            confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed")),
+            waitlisted_count=Count("registrations", filter=Q(registrations__status="waitlisted")),
+        )
+
+
+def set_places_left(sessions):
+    """Sets ``places_left`` on sessions annotated by ``with_places``; returns them."""
+    for session in sessions:
+        session.places_left = max(session.capacity - session.confirmed_count, 0)
+    return sessions
+
+
+class WorkshopSession(Orderable):
+    """One session of a workshop: a time slot with a number of places."""
+
+    objects = SessionQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        FieldPanel("capacity"),
+    ]
+
+    page = ParentalKey(WorkshopPage, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title or theme"), max_length=255)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_at_least_one"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Publishing writes sessions outside the registration service. The editor's form already
+        # refused a capacity below the confirmed count, but a registration confirmed between that
+        # check and the publish must still fit: never store a capacity below it.
+        if self.pk is None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            self.capacity = max(self.capacity, self.locked_confirmed_count())
+            return super().save(*args, **kwargs)
+
+    def locked_confirmed_count(self):
+        """The confirmed count of this saved session, read under its row lock (call inside a transaction)."""
+        WorkshopSession.objects.select_for_update(of=("self",)).filter(pk=self.pk).exists()
+        return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
+
+    def clean(self):
+        super().clean()
+        # A field error here also keeps the database check constraint's generic message away.
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The session must end after it starts.")})
+
+
+class Registration(AbstractFormSubmission):
+    """One person's place (or waitlist entry) in one session.
+
+    It is the form builder's submission class, so Wagtail's submissions listing
+    and export keep working; ``form_data`` holds the answers to the extra fields.
+    Rows are never deleted by the service: statuses change.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLISTED = "waitlisted", _("waitlisted")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("online form")
+        STAFF = "staff", _("added by staff")
+
+    ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITLISTED)
+
+    session = models.ForeignKey(
+        WorkshopSession, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("session")
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    # Stored lower-cased so the uniqueness constraint ignores letter case.
+    email = models.EmailField(_("e-mail"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.ONLINE)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    promoted_at = models.DateTimeField(_("promoted from the waitlist"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Checked in at the session: None until staff mark it (forms.workshops.services.mark_attendance).
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    # Set when the personal data was anonymised (retention period or erasure, forms.privacy.services).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "email"],
+                condition=Q(status__in=["confirmed", "waitlisted"]),
+                name="one_active_registration_per_email_and_session",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status", "id"], name="registration_session_status")]
+
+    def __str__(self):
+        return f"{self.session} – {self.get_status_display()}"
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    def waitlist_position(self):
+        """1 for the first person waiting, 2 for the next… (FIFO by arrival)."""
+        earlier = Registration.objects.filter(session_id=self.session_id, status=self.Status.WAITLISTED, id__lt=self.id)
+        return earlier.count() + 1
+
+    def get_data(self):
+        return {
+            **super().get_data(),
+            "full_name": self.full_name,
+            "email": self.email,
+            "phone": self.phone,
+            "session": str(self.session),
+            "status": self.get_status_display(),
+        }

@@ -1,0 +1,286 @@
+"""Every rule about places in workshop sessions.
+
+The page's ``serve``, the cancel view, the admin and the task queue call these
+functions; nothing else decides capacity. Each public function is one database
+transaction. The session row is locked before places are counted, so two
+requests for the last place are serialised: PostgreSQL takes a row lock
+(SELECT ... FOR UPDATE) and SQLite runs every transaction as BEGIN IMMEDIATE
+(see ``SQLITE_OPTIONS`` in the settings), which holds the database write lock
+from the start of the transaction.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Min, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from strategy_pages.caching import public_pages
+
+from . import messages
+from .exceptions import CapacityBelowConfirmed, MoveRefused, RegistrationClosed
+from .models import Registration, WorkshopPage, WorkshopSession, set_places_left
+from .tokens import cancel_token, registration_from_cancel_token  # noqa: F401 - part of the service's interface
+
+Status = Registration.Status
+
+REFUSED = "refused"
+DUPLICATE_MESSAGE = _("You are already registered for this session with this e-mail address.")
+FULL_MESSAGE = _("There are no places left in this session.")
+PAGE_HAS_REGISTRATIONS_MESSAGE = _(
+    "This page (or a page below it) has workshop registrations and cannot be deleted. Unpublish it instead."
+)
+
+
+@dataclass(frozen=True)
+class SessionOutcome:
+    """What happened to one session of a submission."""
+
+    session: WorkshopSession
+    status: str  # one of Registration.Status, or REFUSED
+    registration: Registration | None = None
+    waitlist_position: int | None = None
+    message: str = ""
+
+    @property
+    def confirmed(self):
+        return self.status == Status.CONFIRMED
+
+    @property
+    def waitlisted(self):
+        return self.status == Status.WAITLISTED
+
+    @property
+    def refused(self):
+        return self.status == REFUSED
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    registration: Registration
+    already_cancelled: bool
+    promoted: Registration | None
+
+
+def normalise_email(email):
+    return email.strip().lower()
+
+
+def _lock_session(session_id):
+    return WorkshopSession.objects.select_for_update(of=("self",)).select_related("page").get(pk=session_id)
+
+
+def _confirmed_count(session):
+    return session.registrations.filter(status=Status.CONFIRMED).count()
+
+
+def waitlist_position(registration):
+    """1 for the first person waiting, 2 for the next… (FIFO by arrival)."""
+    return registration.waitlist_position()
+
+
+def sessions_with_places(page):
+    """The page's sessions, each annotated with ``confirmed_count`` and ``places_left``, counted now."""
+    return page.sessions_with_places()
+
+
+def upcoming_workshops(limit=3, now=None):
+    """Live, public workshop pages with sessions still to come, soonest first, each with
+    ``upcoming_sessions`` annotated like ``sessions_with_places``. Two queries plus Wagtail's
+    view-restriction lookup, whatever the number of pages and sessions; never cached."""
+    now = now or timezone.now()
+    upcoming = Q(sessions__starts_at__gte=now)
+    sessions = WorkshopSession.objects.filter(starts_at__gte=now).with_places().order_by("starts_at", "pk")
+    # public_pages skips the view-restriction query when the site has none.
+    pages = list(
+        public_pages(WorkshopPage.objects.live())
+        .filter(upcoming)
+        .annotate(next_start=Min("sessions__starts_at", filter=upcoming))
+        .order_by("next_start", "pk")
+        .prefetch_related(Prefetch("sessions", queryset=sessions, to_attr="upcoming_sessions"))[:limit]
+    )
+    for page in pages:
+        set_places_left(page.upcoming_sessions)
+    return pages
+
+
+def page_tree_has_registrations(page):
+    """True when the page or any page below it holds registrations (they must never be lost)."""
+    return Registration.objects.filter(page__path__startswith=page.path).exists()
+
+
+def register(
+    page,
+    *,
+    sessions,
+    full_name,
+    email,
+    phone="",
+    form_data=None,
+    source=Registration.Source.ONLINE,
+    enforce_window=True,
+    now=None,
+):
+    """Register one person for one or more sessions of ``page``.
+
+    Each session is decided on its own (confirmed, waitlisted or refused) inside
+    one transaction, so a submission is stored whole or not at all. Raises
+    ``RegistrationClosed`` outside the registration window, and ``ValueError`` for a
+    session that does not belong to the page (the form rejects those first).
+    """
+    now = now or timezone.now()
+    if enforce_window and not page.registration_is_open(now):
+        raise RegistrationClosed()
+    session_ids = sorted({s.pk if isinstance(s, WorkshopSession) else int(s) for s in sessions})
+    if not session_ids:
+        raise ValueError("No session chosen.")
+    email = normalise_email(email)
+    outcomes = []
+    with transaction.atomic():
+        # Lock in id order so two multi-session submissions cannot deadlock.
+        for session_id in session_ids:
+            session = _lock_session(session_id)
+            if session.page_id != page.pk:
+                raise ValueError(f"Session {session_id} does not belong to page {page.pk}.")
+            outcomes.append(
+                _register_for_locked_session(
+                    page, session, full_name=full_name, email=email, phone=phone,
+                    form_data=form_data or {}, source=source, now=now,
+                )
+            )
+    return outcomes
+
+
+def _register_for_locked_session(page, session, *, full_name, email, phone, form_data, source, now):
+    if session.registrations.filter(email=email, status__in=Registration.ACTIVE_STATUSES).exists():
+        return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
+    if _confirmed_count(session) < session.capacity:
+        status = Status.CONFIRMED
+    elif page.waitlist_enabled:
+        status = Status.WAITLISTED
+    else:
+        return SessionOutcome(session, REFUSED, message=FULL_MESSAGE)
+    try:
+        # The savepoint keeps the rest of the submission if the unique constraint fires.
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                page=page, session=session, full_name=full_name.strip(), email=email, phone=phone.strip(),
+                form_data=form_data, status=status, source=source, status_changed_at=now,
+            )
+    except IntegrityError:
+        return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
+    messages.registration_created(registration)
+    position = waitlist_position(registration) if status == Status.WAITLISTED else None
+    return SessionOutcome(session, status, registration, waitlist_position=position)
+
+
+def cancel(registration, *, by_staff=False, now=None):
+    """Cancel a registration; a freed place goes to the first person waiting, in the same transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status == Status.CANCELLED:
+            return CancelOutcome(registration, already_cancelled=True, promoted=None)
+        was_confirmed = registration.status == Status.CONFIRMED
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = registration.status_changed_at = now
+        registration.save(update_fields=["status", "cancelled_at", "status_changed_at"])
+        messages.registration_cancelled(registration, by_staff=by_staff)
+        promoted = _promote_waiters(session, now) if was_confirmed else []
+    return CancelOutcome(registration, already_cancelled=False, promoted=promoted[0] if promoted else None)
+
+
+@dataclass(frozen=True)
+class MoveOutcome:
+    """A move: the old registration (now cancelled), the new one and who was promoted in the old session."""
+
+    old: Registration
+    new: Registration
+    promoted: Registration | None
+
+    @property
+    def waitlisted(self):
+        return self.new.status == Status.WAITLISTED
+
+
+def move(registration, to_session, *, now=None):
+    """Move a person to another session of the same workshop, by staff, in one transaction.
+
+    Both sessions are locked in id order; the target decides by the rules of ``register`` (a free
+    place confirms, a full session waitlists or refuses, a duplicate e-mail refuses); then the old
+    registration is cancelled and, if it held a place, the old session's first waiter is promoted.
+    Raises ``MoveRefused`` (nothing changed) when the target refuses or the registration is cancelled.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        current_session_id = Registration.objects.values_list("session_id", flat=True).get(pk=registration.pk)
+        if current_session_id == to_session.pk:
+            raise MoveRefused(_("The person is already registered for this session."))
+        locked = {session_id: _lock_session(session_id) for session_id in sorted({current_session_id, to_session.pk})}
+        registration = Registration.objects.get(pk=registration.pk)
+        source, target = locked[registration.session_id], locked[to_session.pk]
+        if source.page_id != target.page_id:
+            raise MoveRefused(_("A registration can only be moved to another session of the same workshop."))
+        if registration.status == Status.CANCELLED:
+            raise MoveRefused(_("A cancelled registration cannot be moved."))
+        outcome = _register_for_locked_session(
+            source.page, target, full_name=registration.full_name, email=registration.email,
+            phone=registration.phone, form_data=registration.form_data, source=registration.source, now=now,
+        )
+        if outcome.refused:
+            raise MoveRefused(outcome.message)
+        was_confirmed = registration.status == Status.CONFIRMED
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = registration.status_changed_at = now
+        registration.save(update_fields=["status", "cancelled_at", "status_changed_at"])
+        promoted = _promote_waiters(source, now) if was_confirmed else []
+    return MoveOutcome(old=registration, new=outcome.registration, promoted=promoted[0] if promoted else None)
+
+
+def mark_attendance(registrations, attended, *, now=None):
+    """Record whether people came (True, False, or None to clear). Only confirmed registrations
+    have a place to attend; returns the number of registrations changed."""
+    ids = [r.pk if isinstance(r, Registration) else int(r) for r in registrations]
+    with transaction.atomic():
+        return (
+            Registration.objects.filter(pk__in=ids, status=Status.CONFIRMED)
+            .exclude(attended=attended)
+            .update(attended=attended)
+            if attended is not None
+            else Registration.objects.filter(pk__in=ids, attended__isnull=False).update(attended=None)
+        )
+
+
+def promote_waiters(session, now=None):
+    """Fill free places from the waitlist, first come first served. Returns the promoted registrations."""
+    with transaction.atomic():
+        return _promote_waiters(_lock_session(session.pk), now or timezone.now())
+
+
+def _promote_waiters(session, now):
+    free = session.capacity - _confirmed_count(session)
+    if free <= 0:
+        return []
+    promoted = list(session.registrations.filter(status=Status.WAITLISTED).order_by("id")[:free])
+    for registration in promoted:
+        registration.status = Status.CONFIRMED
+        registration.promoted_at = registration.status_changed_at = now
+        registration.save(update_fields=["status", "promoted_at", "status_changed_at"])
+        messages.registration_promoted(registration)
+    return promoted
+
+
+def lowest_allowed_capacity(session):
+    """The confirmed count of a saved session, read under its lock (call inside a transaction)."""
+    return session.locked_confirmed_count()
+
+
+def check_capacity_change(session, new_capacity):
+    """Refuse a capacity below the number of confirmed registrations (used by the admin form)."""
+    if not session.pk:
+        return
+    confirmed = _confirmed_count(session)
+    if new_capacity < confirmed:
+        raise CapacityBelowConfirmed(confirmed)

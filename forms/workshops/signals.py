@@ -1,0 +1,11 @@
+"""Reactions to Wagtail publishing a workshop page (connected in ``FormsConfig.ready``)."""
+
+from . import messages, services
+
+
+def workshop_published(sender, instance, **kwargs):
+    # Publishing may have raised a session's capacity: fill the new places from the waitlist, in order.
+    # The signal also fires for scheduled publishing and for pages published from code.
+    for session in instance.sessions.all():
+        services.promote_waiters(session)
+    messages.sessions_published(instance)
