@@ -15,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import registry
+
 
 class Notification(models.Model):
     class Status(models.TextChoices):
@@ -82,9 +84,6 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
     def get_kind_display(self):
-        # Other apps may register kinds of their own (see notifications.registry).
-        from .registry import kind_label
-
         return kind_label(self.kind)
 
     @property
@@ -97,3 +96,12 @@ class Notification(models.Model):
         digest = hashlib.sha256(self.key.encode()).hexdigest()[:32]
         domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
         return f"<{digest}@{domain}>"
+
+
+def kind_label(kind):
+    """The label of a kind: registered by its builder (other apps' kinds) or one of ``Notification.Kind``."""
+    return registry.registered_label(kind) or dict(Notification.Kind.choices).get(kind, kind)
+
+
+def kind_choices():
+    return [*Notification.Kind.choices, *registry.registered_kinds()]

@@ -28,16 +28,14 @@ def message_builder(kind, label=None):
     return register
 
 
-def kind_label(kind):
-    from .models import Notification
+def registered_label(kind):
+    """The label a builder registered for ``kind``, or None."""
+    return _labels.get(kind)
 
-    return _labels.get(kind) or dict(Notification.Kind.choices).get(kind, kind)
 
-
-def kind_choices():
-    from .models import Notification
-
-    return [*Notification.Kind.choices, *sorted(_labels.items(), key=lambda item: str(item[1]))]
+def registered_kinds():
+    """(kind, label) of the kinds registered with a label, sorted by label."""
+    return sorted(_labels.items(), key=lambda item: str(item[1]))
 
 
 def get_builder(kind):

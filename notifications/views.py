@@ -23,8 +23,7 @@ from wagtail.permissions import register_permission_policy
 
 from . import services
 from .admin_access import forbidden_as_403
-from .models import Notification
-from .registry import kind_choices
+from .models import Notification, kind_choices
 
 RESEND_ACTION = "notifications.resend"
 

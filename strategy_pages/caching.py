@@ -36,6 +36,7 @@ import contextvars
 import hashlib
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
@@ -73,20 +74,21 @@ def _fresh_generation():
     return time.time_ns() // 1000  # microseconds: far ahead of any count of increments
 
 
-def _generation_rows():
-    from .models import CacheGeneration
+def _cache_generation_model():
+    # By name: the models module imports this one (its pages are cached), so this one cannot import it.
+    return apps.get_model("strategy_pages", "CacheGeneration")
 
-    return CacheGeneration.objects.filter(pk=1)
+
+def _generation_rows():
+    return _cache_generation_model().objects.filter(pk=1)
 
 
 def _read_generation():
     value = _generation_rows().values_list("value", flat=True).first()
     if value is None:
-        from .models import CacheGeneration
-
         try:
             with transaction.atomic():
-                CacheGeneration.objects.create(pk=1, value=_fresh_generation())
+                _cache_generation_model().objects.create(pk=1, value=_fresh_generation())
         except IntegrityError:  # created meanwhile by another process
             pass
         value = _generation_rows().values_list("value", flat=True).first()
@@ -419,9 +421,8 @@ def _invalidate_for_instance(sender, instance, **kwargs):
         from wagtail.images import get_image_model
         from wagtail.models import Page, PageViewRestriction, Site
 
-        from .models import SiteSettings
-
-        _watched_models = (Page, Site, SiteSettings, PageViewRestriction, Tag, get_image_model(), get_document_model())
+        site_settings = apps.get_model("strategy_pages", "SiteSettings")
+        _watched_models = (Page, Site, site_settings, PageViewRestriction, Tag, get_image_model(), get_document_model())
     if isinstance(instance, _watched_models):
         invalidate()
 

@@ -7,6 +7,7 @@ generic pages, kept on the request. When the site has view restrictions the menu
 Wagtail's ``public()`` in a query of its own, as before.
 """
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from wagtail.models import Page
@@ -14,10 +15,14 @@ from wagtail.models import Page
 from .caching import site_has_view_restrictions
 
 
+def _news_index_model():
+    # By name: the models module imports this one (pages build their navigation), so this one cannot import it.
+    return apps.get_model("strategy_pages", "NewsIndexPage")
+
+
 def _as_news_index(page):
     """A ``NewsIndexPage`` built from its generic page row (title, URL and feed routes need nothing else)."""
-    from .models import NewsIndexPage
-
+    NewsIndexPage = _news_index_model()
     if isinstance(page, NewsIndexPage):
         return page
     fields = {field.attname: getattr(page, field.attname) for field in Page._meta.concrete_fields}
@@ -26,8 +31,7 @@ def _as_news_index(page):
 
 class Navigation:
     def __init__(self, request, root, current):
-        from .models import NewsIndexPage
-
+        NewsIndexPage = _news_index_model()
         self.root = root
         ancestor_paths = []
         if current is not None and current.depth > root.depth and current.path.startswith(root.path):

@@ -12,7 +12,7 @@ from django_q.models import Schedule
 from wagtail.models import ModelLogEntry
 
 from notifications import services as outbox
-from notifications.models import Notification
+from notifications.models import Notification, kind_label
 
 from .backends import FlakyBackend
 from .conftest import register
@@ -202,6 +202,6 @@ def test_kinds_registered_by_other_apps_are_labelled(db, monkeypatch):
     monkeypatch.setattr(registry, "_builders", dict(registry._builders))
     monkeypatch.setattr(registry, "_labels", dict(registry._labels))
     registry.message_builder("test_kind", label="Test kind")(lambda notification: None)
-    assert registry.kind_label("test_kind") == "Test kind"
+    assert kind_label("test_kind") == "Test kind"
     assert Notification(kind="test_kind").get_kind_display() == "Test kind"
     assert Notification(kind="registration_confirmed").get_kind_display() == "potwierdzenie zapisu"
