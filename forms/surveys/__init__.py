@@ -1,0 +1,1 @@
+"""Surveys: plain Wagtail form-builder pages whose staff e-mail goes through the outbox."""

@@ -1,0 +1,1 @@
+"""Working groups: the sign-up page, the groups, decisions on sign-ups, moves and merges."""
