@@ -6,6 +6,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from .conf import form_index_parent_page_types
+
 
 class FormIndexPage(Page):
     template = "forms/form_index_page.html"
@@ -15,7 +17,8 @@ class FormIndexPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
-    parent_page_types = ["strategy_pages.HomePage"]
+    # FORM_INDEX_PARENT_PAGE_TYPES (forms/conf.py): a host site puts the section under its own home page.
+    parent_page_types = form_index_parent_page_types()
     subpage_types = [
         "strategy_forms.WorkshopPage",
         "strategy_forms.SurveyPage",

@@ -12,12 +12,22 @@ def local_datetime(moment):
     return formats.date_format(timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)), "j E Y, H:i")
 
 
+def admin_base_url():
+    """WAGTAILADMIN_BASE_URL without its trailing slash: the address the server is really reached at
+    (a host project may not set it; Wagtail then warns in ``manage.py check``)."""
+    return str(getattr(settings, "WAGTAILADMIN_BASE_URL", None) or "http://localhost:8000").rstrip("/")
+
+
+def site_name():
+    return getattr(settings, "WAGTAIL_SITE_NAME", None) or "Strategia"
+
+
 def page_url(page):
-    return page.get_full_url() or f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{page.url or '/'}"
+    return page.get_full_url() or f"{admin_base_url()}{page.url or '/'}"
 
 
 def admin_url(name, *args):
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse(name, args=args)}"
+    return f"{admin_base_url()}{reverse(name, args=args)}"
 
 
 def instant_key(moment):

@@ -235,7 +235,9 @@ def _may_use_page_cache(request):
     if "messages" in request.COOKIES:
         return False
     path = request.path_info
-    if path.startswith((settings.STATIC_URL, settings.MEDIA_URL, *_NO_CACHE_PREFIXES)):
+    # A host may leave MEDIA_URL empty (Django's default): an empty prefix would match every path.
+    static_prefixes = tuple(prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix)
+    if path.startswith((*static_prefixes, *_NO_CACHE_PREFIXES)):
         return False
     return set(request.GET) <= PAGE_CACHE_QUERY_PARAMETERS
 

@@ -139,6 +139,10 @@ class SiteSettings(BaseSiteSetting):
 
 
 class HomePage(DirectRouteMixin, CachedPageMixin, Page):
+    # Named, so that a host site's own HomePage (``home.HomePage`` of ``wagtail start``) keeps Page.homepage.
+    page_ptr = models.OneToOneField(
+        Page, on_delete=models.CASCADE, parent_link=True, primary_key=True, related_name="strategy_home_page"
+    )
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), InlinePanel("highlights", label=_("Highlights"))]

@@ -22,7 +22,7 @@ def search(request):
     results_page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
-        "search.html",
+        "strategy_pages/search.html",
         {
             "query": query,
             # Kept in the pagination links so page 2 is still the same search.
@@ -34,7 +34,7 @@ def search(request):
 
 
 class RobotsView(TemplateView):
-    template_name = "robots.txt"
+    template_name = "strategy_pages/robots.txt"
     content_type = "text/plain; charset=utf-8"
 
     def get_context_data(self, **kwargs):

@@ -8,6 +8,7 @@ Rules (the consultation period, moderation, who may assess what, the report's co
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
 from ..working_groups.models import TEXT_FEATURES, ParticipationFormPage
 
@@ -33,7 +35,12 @@ MINIMUM_CONSULTATION_DAYS = 35
 
 
 def private_media_root():
-    return str(getattr(settings, "PRIVATE_MEDIA_ROOT", settings.BASE_DIR / "var" / "private-media"))
+    """PRIVATE_MEDIA_ROOT; by default ``var/private-media`` under BASE_DIR (this project's value), or under
+    the working directory in a host project that has no BASE_DIR (hosts should set PRIVATE_MEDIA_ROOT)."""
+    configured = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
+    if configured:
+        return str(configured)
+    return str(Path(getattr(settings, "BASE_DIR", None) or os.getcwd()) / "var" / "private-media")
 
 
 @deconstructible(path="forms.consultations.models.PrivateMediaStorage")
@@ -119,7 +126,7 @@ class ConsultationPage(ParticipationFormPage):
     ]
     search_fields = [*AbstractForm.search_fields, index.SearchField("intro"), index.SearchField("how_to_submit")]
 
-    parent_page_types = ["strategy_forms.FormIndexPage"]
+    parent_page_types = form_page_parent_page_types()
     subpage_types = ["strategy_forms.ConsultationReportPage"]
 
     class Meta:

@@ -9,6 +9,7 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
 from ..privacy.models import PersonalDataSettings
 
@@ -49,7 +50,7 @@ class SurveyPage(PersonalDataSettings, AbstractEmailForm):
     ]
     search_fields = [*AbstractEmailForm.search_fields, index.SearchField("intro")]
 
-    parent_page_types = ["strategy_forms.FormIndexPage"]
+    parent_page_types = form_page_parent_page_types()
     subpage_types = []
 
     class Meta:

@@ -16,6 +16,7 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
 from ..privacy.models import PersonalDataSettings
 
@@ -120,7 +121,7 @@ class WorkingGroupSignupPage(ParticipationFormPage):
     ]
     search_fields = [*AbstractForm.search_fields, index.SearchField("intro"), index.SearchField("signup_text")]
 
-    parent_page_types = ["strategy_forms.FormIndexPage"]
+    parent_page_types = form_page_parent_page_types()
     subpage_types = []
 
     class Meta:

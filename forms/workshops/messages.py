@@ -35,6 +35,7 @@ from notifications.registry import message_builder
 from notifications.schedules import delete_schedule, set_schedule
 from notifications.services import compose
 
+from ..mail import admin_base_url, site_name
 from .models import PLACEHOLDER_PATTERN, Registration, WorkshopPage, WorkshopSession
 from .tokens import cancel_token
 
@@ -333,7 +334,7 @@ def site_root_url(page):
     """
     site = page.get_site()
     if site is None or site.hostname == "localhost":
-        return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        return admin_base_url()
     return site.root_url.rstrip("/")
 
 
@@ -385,7 +386,7 @@ def build_ics(registration):
     session, page = registration.session, registration.session.page
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = icalendar.Calendar()
-    calendar.add("prodid", f"-//{settings.WAGTAIL_SITE_NAME}//PL")
+    calendar.add("prodid", f"-//{site_name()}//PL")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = icalendar.Event()
@@ -541,4 +542,4 @@ def build_staff_digest(notification):
 
 def _admin_submissions_url(page):
     path = reverse("wagtailforms:list_submissions", args=[page.pk])
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+    return f"{admin_base_url()}{path}"

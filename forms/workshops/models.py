@@ -29,6 +29,7 @@ from wagtail.search import index
 from strategy_pages.blocks import BaseStreamBlock
 from strategy_pages.caching import SkipViewRestrictionsMixin
 
+from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
 from ..privacy.models import PersonalDataSettings
 
@@ -209,7 +210,7 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
     ]
     search_fields = [*AbstractForm.search_fields, index.SearchField("description"), index.SearchField("venue")]
 
-    parent_page_types = ["strategy_forms.FormIndexPage"]
+    parent_page_types = form_page_parent_page_types()
     subpage_types = []
 
     class Meta:
