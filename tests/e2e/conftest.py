@@ -69,6 +69,16 @@ def _production_caches(settings):
 
 
 @pytest.fixture(scope="session")
+def base_url(pytestconfig):
+    """The ``--base-url`` option (or ``base_url`` ini value) for pytest-playwright's browser contexts.
+
+    Without pytest-base-url, pytest-playwright 0.10 provides this fixture as an instance method of a plugin
+    class, which pytest 9 deprecates (``PytestRemovedIn10Warning``); this module-level one replaces it
+    with the same value. The tests themselves use the live server's URL (``demo_site``)."""
+    return pytestconfig.getoption("--base-url", None) or pytestconfig.getini("base_url") or None
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
