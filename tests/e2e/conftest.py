@@ -42,8 +42,9 @@ E2E_DIR = Path(__file__).parent
 def pytest_collection_modifyitems(config, items):
     """Marks every test of this folder ``browser`` and as a transactional database test.
 
-    It runs before pytest-django's own hook, which puts transactional tests last: otherwise these
-    would run early and their flush would empty the database under the tests that follow."""
+    It runs before pytest-django's own hook, which then puts them with the other transactional tests,
+    last. That is for speed only: after each of them ``tests/conftest.py`` loads back what their flush
+    removed, so a test that runs after them (``--random-order``, another selection) passes all the same."""
     for item in items:
         if E2E_DIR in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
