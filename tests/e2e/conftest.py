@@ -42,8 +42,9 @@ E2E_DIR = Path(__file__).parent
 def pytest_collection_modifyitems(config, items):
     """Marks every test of this folder ``browser`` and as a transactional database test.
 
-    It runs before pytest-django's own hook, which puts transactional tests last: otherwise these
-    would run early and their flush would empty the database under the tests that follow."""
+    It runs before pytest-django's own hook, which then puts them with the other transactional tests,
+    last. That is for speed only: after each of them ``tests/conftest.py`` loads back what their flush
+    removed, so a test that runs after them (``--random-order``, another selection) passes all the same."""
     for item in items:
         if E2E_DIR in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
@@ -66,6 +67,16 @@ def _production_caches(settings):
     settings.PAGE_CACHE_SECONDS = 300
     settings.FRAGMENT_CACHE_SECONDS = 3600
     settings.PAGE_CACHE_LOCAL_SECONDS = 0
+
+
+@pytest.fixture(scope="session")
+def base_url(pytestconfig):
+    """The ``--base-url`` option (or ``base_url`` ini value) for pytest-playwright's browser contexts.
+
+    Without pytest-base-url, pytest-playwright 0.10 provides this fixture as an instance method of a plugin
+    class, which pytest 9 deprecates (``PytestRemovedIn10Warning``); this module-level one replaces it
+    with the same value. The tests themselves use the live server's URL (``demo_site``)."""
+    return pytestconfig.getoption("--base-url", None) or pytestconfig.getini("base_url") or None
 
 
 @pytest.fixture(scope="session")

@@ -43,9 +43,11 @@ def places_text(html):
     return re.findall(r'class="status-badge[^"]*">([^<]+)<', html)
 
 
-@pytest.mark.parametrize("page", ["home", "news_index", "news", "strategy"])
-def test_second_anonymous_view_is_served_from_the_cache_without_queries(site_pages, page_cache, page):
-    url = site_pages[page].url
+# Not "page": that name is pytest-playwright's browser-page fixture, and a test that names it is
+# parametrized over the browsers (and grouped with the browser tests).
+@pytest.mark.parametrize("page_name", ["home", "news_index", "news", "strategy"])
+def test_second_anonymous_view_is_served_from_the_cache_without_queries(site_pages, page_cache, page_name):
+    url = site_pages[page_name].url
     _, first = count_queries(url)
     queries, second = count_queries(url)
     assert queries == 0

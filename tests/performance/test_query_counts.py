@@ -25,27 +25,27 @@ def cold_and_warm(url):
     return cold, warm
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_each_page_type_needs_at_most_12_queries(site_pages, settings, page):
+@pytest.mark.parametrize("page_name", PAGES)
+def test_each_page_type_needs_at_most_12_queries(site_pages, settings, page_name):
     """Default configuration with the page cache off (the fragment cache on): a page view, once its
     shared fragments are built (the first view after each publication builds them)."""
     settings.PAGE_CACHE_SECONDS, settings.FRAGMENT_CACHE_SECONDS = 0, 3600
-    cold, warm = cold_and_warm(site_pages[page].url)
-    assert warm <= MAX_QUERIES, f"{page}: {warm} queries"
+    cold, warm = cold_and_warm(site_pages[page_name].url)
+    assert warm <= MAX_QUERIES, f"{page_name}: {warm} queries"
     assert warm <= cold
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_each_page_type_needs_at_most_12_queries_without_any_cache(site_pages, settings, page):
+@pytest.mark.parametrize("page_name", PAGES)
+def test_each_page_type_needs_at_most_12_queries_without_any_cache(site_pages, settings, page_name):
     """Both caches off (PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE_SECONDS=0): every page view, after the first
     one of the process (which teaches the router where the page is, strategy_pages.routing)."""
     settings.PAGE_CACHE_SECONDS, settings.FRAGMENT_CACHE_SECONDS = 0, 0
-    url = site_pages[page].url
+    url = site_pages[page_name].url
     # Wagtail's own use of the local-memory cache (site root paths, renditions) stays, as in a process.
     first, _ = count_queries(url)
     with CaptureQueriesContext(connection) as captured:
         queries, _ = count_queries(url)
-    assert queries <= MAX_QUERIES, f"{page}: {queries} queries:\n" + "\n".join(
+    assert queries <= MAX_QUERIES, f"{page_name}: {queries} queries:\n" + "\n".join(
         query["sql"][:300] for query in captured.captured_queries
     )
     assert queries <= first
