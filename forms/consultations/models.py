@@ -252,6 +252,12 @@ class Trend(models.Model):
         ThematicArea, verbose_name=_("thematic area"), on_delete=models.CASCADE, related_name="trends"
     )
     name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(
+        _("description"), blank=True, max_length=3000,
+        help_text=_("What the trend is and how it shows in the municipality; published in the consultation report."),
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
 
     class Meta:
         verbose_name = _("trend")
