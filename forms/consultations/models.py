@@ -268,6 +268,10 @@ class Trend(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def has_description(self):
+        return _("yes") if self.description else _("no")
+
 
 class Assessment(models.Model):
     """The working group's assessment of one accepted submission."""
@@ -349,3 +353,15 @@ class ConsultationReportPage(RoutablePageMixin, Page):
     @path("csv/", name="csv")
     def csv_view(self, request):
         return self.page_views.report_csv(self, request)
+
+    @path("rekomendacje/csv/", name="recommendations_csv")
+    def recommendations_csv_view(self, request):
+        return self.page_views.recommendations_csv(self, request)
+
+    @path("rekomendacje/json/", name="recommendations_json")
+    def recommendations_json_view(self, request):
+        return self.page_views.recommendations_json(self, request)
+
+    @path("grupa/<int:group_id>/", name="group_recommendations")
+    def group_recommendations_view(self, request, group_id):
+        return self.page_views.group_recommendations(self, request, group_id)
