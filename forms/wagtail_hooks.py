@@ -54,7 +54,8 @@ participation_menu = Menu(
             name="participation-trends", icon_name="pick", order=300, shown_when=consultations_admin.can_open_trends,
         ),
         ConditionalMenuItem(
-            _("Working-group recommendations"), reverse_lazy("wagtailsnippets_strategy_forms_grouprecommendations:list"),
+            _("Working-group recommendations"),
+            reverse_lazy("wagtailsnippets_strategy_forms_grouprecommendations:list"),
             name="participation-recommendations", icon_name="list-ul", order=400,
             shown_when=working_groups.can_open_recommendations,
         ),
