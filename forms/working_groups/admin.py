@@ -142,7 +142,7 @@ class RecommendationsViewSet(SnippetViewSet):
     delete_view_class = RecommendationsDeleteView
     revisions_compare_view_class = RecommendationsCompareView
     list_display = [
-        Column("group", label=_("working group"), accessor="group"),
+        "__str__",
         Column("area", label=_("thematic area"), accessor="group.area"),
         StateColumn("state", label=_("state")),
         DateColumn("agreed_at", label=_("agreed")),

@@ -41,6 +41,8 @@ def test_reviewer_edits_and_agrees_the_recommendations(page, other_page, demo_si
     expect(other_page.get_by_text("Dostępna opieka nad dziećmi do lat 3")).to_be_visible()
     expect(other_page.get_by_text("Miejsca spotkań w każdym sołectwie")).to_have_count(0)
 
+    # Saving returns to the list; the editor now offers to agree the saved version.
+    page.goto(demo_site.url(f"/admin/snippets/strategy_forms/grouprecommendations/edit/{document.pk}/"))
     page.get_by_role("link", name="Oznacz zapisaną wersję jako uzgodnioną").first.click()
     expect(page.get_by_role("heading", name=re.compile("Wersja zapisana"))).to_be_visible()
     page.get_by_label("Jak grupa je uzgodniła").fill("spotkanie grupy 12 marca")
