@@ -11,7 +11,13 @@ from .consultations.models import (
 from .index import FormIndexPage
 from .privacy.models import DataProtectionNotice, PersonalDataRequest, PersonalDataSettings
 from .surveys.models import SurveyFormField, SurveyPage
-from .working_groups.models import WorkingGroup, WorkingGroupSignup, WorkingGroupSignupPage
+from .working_groups.models import (
+    GroupRecommendations,
+    RecommendedGoal,
+    WorkingGroup,
+    WorkingGroupSignup,
+    WorkingGroupSignupPage,
+)
 from .workshops.models import Registration, WorkshopFormField, WorkshopPage, WorkshopSession
 
 __all__ = [
@@ -28,6 +34,8 @@ __all__ = [
     "WorkingGroupSignup",
     "WorkingGroupSignupPage",
     "FormIndexPage",
+    "GroupRecommendations",
+    "RecommendedGoal",
     "Registration",
     "SurveyFormField",
     "SurveyPage",

@@ -12,7 +12,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 
-from .consultations import admin as consultations_admin  # noqa: F401 - registers its hooks
+from .consultations import admin as consultations_admin  # registers its hooks
 from .consultations import services as consultations
 from .consultations import views as consultation_views
 from .consultations.models import ConsultationPage, ConsultationSubmission
@@ -48,6 +48,16 @@ participation_menu = Menu(
             _("Consultation submissions"), reverse_lazy("participation_submissions"),
             name="participation-submissions", icon_name="form", order=200,
             shown_when=consultation_views.can_open_submissions,
+        ),
+        ConditionalMenuItem(
+            _("Trends"), reverse_lazy("wagtailsnippets_strategy_forms_trend:list"),
+            name="participation-trends", icon_name="pick", order=300, shown_when=consultations_admin.can_open_trends,
+        ),
+        ConditionalMenuItem(
+            _("Working-group recommendations"),
+            reverse_lazy("wagtailsnippets_strategy_forms_grouprecommendations:list"),
+            name="participation-recommendations", icon_name="list-ul", order=400,
+            shown_when=working_groups.can_open_recommendations,
         ),
     ]
 )

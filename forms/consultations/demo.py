@@ -11,8 +11,10 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from ..working_groups import services as working_groups
+from ..working_groups.models import RecommendedGoal, WorkingGroup
 from . import services
-from .models import ConsultationPage, ConsultationReportPage, ConsultationSubmission
+from .models import ConsultationPage, ConsultationReportPage, ConsultationSubmission, Trend
 
 ENDED_SLUG = "konsultacje-spoleczne-potrzeby-i-propozycje"
 REPORT_SLUG = "raport"
@@ -72,9 +74,42 @@ def _at(days_from_now, hour=0):
     return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
+# Descriptions of the demo trends, one or more in each of the seeds' four areas.
+TREND_DESCRIPTIONS = {
+    ("społeczny", "napływ młodych rodzin"): "Do gminy wprowadza się coraz więcej rodzin z małymi dziećmi, "
+    "co zwiększa zapotrzebowanie na żłobki, przedszkola i szkoły.",
+    ("społeczny", "dostęp do usług opiekuńczych"): "Rosną potrzeby opieki nad dziećmi i osobami starszymi, "
+    "a liczba miejsc w placówkach nie nadąża za nimi.",
+    ("społeczny", "starzenie się mieszkańców"): "Udział osób w wieku senioralnym rośnie; potrzebne są usługi "
+    "dzienne i aktywizacja seniorów blisko miejsca zamieszkania.",
+    ("środowiskowy", "presja zabudowy na tereny zielone"): "Nowa zabudowa zbliża się do lasów i terenów "
+    "cennych przyrodniczo, od których zależy uzdrowiskowy charakter gminy.",
+    ("gospodarczy", "rozwój usług uzdrowiskowych"): "Uzdrowisko i turystyka weekendowa są głównym kierunkiem "
+    "rozwoju lokalnej gospodarki.",
+    ("przestrzenny", "dojazdy do pracy poza gminę"): "Wielu mieszkańców dojeżdża codziennie do Warszawy "
+    "i Piaseczna; brakuje bezpiecznych połączeń rowerowych i komunikacji zbiorowej.",
+}
+DEMO_VISION = (
+    "Konstancin-Jeziorna to gmina, w której rodziny z dziećmi i seniorzy znajdują blisko domu opiekę, "
+    "edukację i miejsca spotkań, a mieszkańcy współdecydują o jej rozwoju."
+)
+# (goal, justification, trends, titles of the submissions it rests on)
+DEMO_GOALS = [
+    ("Dostępna opieka nad dziećmi do lat 3",
+     "Liczba dzieci do lat 3 rośnie szybciej niż liczba miejsc w żłobkach; rodzice czekają ponad rok.",
+     ["napływ młodych rodzin", "dostęp do usług opiekuńczych"], ["Więcej miejsc w żłobkach"]),
+    ("Usługi dzienne dla seniorów w każdej części gminy",
+     "Starzenie się mieszkańców wymaga dziennych form opieki i aktywizacji; lokalizację należy wybrać po analizie "
+     "dostępności komunikacyjnej.",
+     ["starzenie się mieszkańców", "dostęp do usług opiekuńczych"], ["Dzienny dom seniora w Skolimowie"]),
+]
+
+
 def load(index, *, areas, reviewer):
     ended = _ended_consultation(index)
     _demo_submissions(ended, areas, reviewer)
+    _trend_descriptions(areas)
+    _demo_recommendations(reviewer)
     _report_page(ended)
     return {"consultation": _open_consultation(index), "ended_consultation": ended}
 
@@ -161,3 +196,30 @@ def _report_page(consultation):
         consultation.add_child(instance=report)
         _publish(report)
     return report
+
+
+def _trend_descriptions(areas):
+    for (area, name), description in TREND_DESCRIPTIONS.items():
+        Trend.objects.filter(area=areas[area], name=name, description="").update(description=description)
+
+
+def _demo_recommendations(reviewer):
+    """The social group's recommendations, saved and agreed by its demo reviewer (once: a later run
+    keeps whatever was edited since)."""
+    group = WorkingGroup.objects.filter(name="społeczna", area__name="społeczny").order_by("pk").first()
+    if group is None:
+        return
+    document = working_groups.recommendations_for(group)
+    if document.latest_revision_id is not None:
+        return
+    document.vision = DEMO_VISION
+    goals = []
+    for order, (title, justification, trends, submissions) in enumerate(DEMO_GOALS):
+        goal = RecommendedGoal(title=title, justification=justification, sort_order=order)
+        goal.trends = list(Trend.objects.filter(area=group.area, name__in=trends))
+        goal.submissions = list(ConsultationSubmission.objects.filter(area=group.area, title__in=submissions))
+        goals.append(goal)
+    document.goals = goals
+    document.save()
+    revision = document.save_revision(user=reviewer, log_action=True)
+    working_groups.agree(document, user=reviewer, revision=revision, note="spotkanie grupy roboczej (demonstracja)")

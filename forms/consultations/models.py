@@ -259,6 +259,12 @@ class Trend(models.Model):
         ThematicArea, verbose_name=_("thematic area"), on_delete=models.CASCADE, related_name="trends"
     )
     name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(
+        _("description"), blank=True, max_length=3000,
+        help_text=_("What the trend is and how it shows in the municipality; published in the consultation report."),
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
 
     class Meta:
         verbose_name = _("trend")
@@ -268,6 +274,10 @@ class Trend(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def has_description(self):
+        return _("yes") if self.description else _("no")
 
 
 class Assessment(models.Model):
@@ -350,3 +360,15 @@ class ConsultationReportPage(RoutablePageMixin, Page):
     @path("csv/", name="csv")
     def csv_view(self, request):
         return self.page_views.report_csv(self, request)
+
+    @path("rekomendacje/csv/", name="recommendations_csv")
+    def recommendations_csv_view(self, request):
+        return self.page_views.recommendations_csv(self, request)
+
+    @path("rekomendacje/json/", name="recommendations_json")
+    def recommendations_json_view(self, request):
+        return self.page_views.recommendations_json(self, request)
+
+    @path("grupa/<int:group_id>/", name="group_recommendations")
+    def group_recommendations_view(self, request, group_id):
+        return self.page_views.group_recommendations(self, request, group_id)

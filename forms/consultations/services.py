@@ -12,6 +12,7 @@ that writes is one database transaction and leaves a Wagtail log entry. Who may 
 
 import csv
 import io
+import json
 import os
 from dataclasses import dataclass, field
 from uuid import uuid4
@@ -19,6 +20,7 @@ from uuid import uuid4
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,7 @@ from wagtail.log_actions import log
 
 from ..exceptions import RegistrationError
 from ..privacy.exports import FORMULA_PREFIXES, neutralise_text  # noqa: F401
+from ..working_groups import services as working_groups
 from ..working_groups.models import WorkingGroup
 from . import messages
 from .models import Assessment, ConsultationSubmission, Trend
@@ -313,6 +316,58 @@ class AreaReport:
     area: object
     rows: list = field(default_factory=list)
     trends: list = field(default_factory=list)  # (name, number of submissions)
+    descriptions: dict = field(default_factory=dict)  # trend name: description
+
+    @property
+    def trend_items(self):
+        """(name, number of submissions, description) of each trend."""
+        return [(name, count, self.descriptions.get(name, "")) for name, count in self.trends]
+
+
+@dataclass
+class TrendSummary:
+    name: str
+    description: str
+    references: list  # reference numbers of the accepted, assessed submissions that point to it
+
+    @property
+    def submission_count(self):
+        return len(self.references)
+
+
+@dataclass
+class GoalSummary:
+    title: str
+    justification: str
+    trends: list  # names
+    submissions: list  # (reference number, title)
+
+    @property
+    def submission_count(self):
+        return len(self.submissions)
+
+    @property
+    def references(self):
+        return [reference for reference, _title in self.submissions]
+
+
+@dataclass
+class GroupRecommendationsSummary:
+    """A group's agreed recommendations as published: no names, e-mails or phone numbers anywhere."""
+
+    group_id: int
+    group: str
+    area: str
+    state: str
+    agreed_at: object
+    handed_over_at: object
+    vision: str
+    goals: list
+    trends: list  # TrendSummary of the group's area
+
+    @property
+    def submission_count(self):
+        return len({reference for goal in self.goals for reference in goal.references})
 
 
 @dataclass
@@ -322,6 +377,7 @@ class Report:
     accepted: int
     rejected: int
     assessed: int
+    recommendations: list = field(default_factory=list)
 
 
 # Columns of the report, in the page and in the CSV: only what says nothing about the person.
@@ -367,13 +423,142 @@ def report(consultation):
             for name in row.trends:
                 counts[name] = counts.get(name, 0) + 1
         area_report.trends = sorted(counts.items(), key=lambda item: (-item[1], item[0].lower()))
+        area_report.descriptions = dict(
+            Trend.objects.filter(area=area_report.area, name__in=counts).exclude(description="")
+            .values_list("name", "description")
+        )
     return Report(
         areas=list(areas.values()),
         received=submissions.count(),
         accepted=submissions.filter(status=Status.ACCEPTED).count(),
         rejected=submissions.filter(status=Status.REJECTED).count(),
         assessed=len(assessed),
+        recommendations=recommendations_report(consultation),
     )
+
+
+def _trend_summaries(consultation, area_id, extra_trend_ids):
+    """The area's trends named in the consultation's assessments (or by a goal), each with its
+    description and the reference numbers of the accepted, assessed submissions pointing to it."""
+    trends = Trend.objects.filter(area_id=area_id).filter(
+        Q(assessments__submission__page=consultation) | Q(pk__in=extra_trend_ids)
+    ).distinct().order_by("name")
+    references = {}
+    for trend_id, reference in Assessment.objects.filter(
+        submission__page=consultation, submission__status=Status.ACCEPTED, submission__area_id=area_id,
+        trends__isnull=False,
+    ).values_list("trends", "submission__reference"):
+        references.setdefault(trend_id, set()).add(reference)
+    summaries = [
+        TrendSummary(trend.name, trend.description, sorted(references.get(trend.pk, ()))) for trend in trends
+    ]
+    return sorted(summaries, key=lambda trend: (-trend.submission_count, trend.name.lower()))
+
+
+def recommendations_report(consultation):
+    """Every group's agreed recommendations (the agreed version, never the draft in progress), with the
+    trends and the number of submissions each goal rests on. Only submissions still accepted for review
+    count; what is published of them is the reference number and the title."""
+    summaries = []
+    for document, version in working_groups.agreed_recommendations():
+        goals, trend_ids = [], set()
+        for goal in version.goals.all():
+            trends = list(goal.trends.all())
+            trend_ids.update(trend.pk for trend in trends)
+            submissions = sorted(
+                (submission.reference, submission.title) for submission in goal.submissions.all()
+                if submission.status == Status.ACCEPTED
+            )
+            goals.append(GoalSummary(goal.title, goal.justification, sorted(trend.name for trend in trends),
+                                     submissions))
+        group = document.group
+        summaries.append(GroupRecommendationsSummary(
+            group_id=group.pk, group=group.name, area=group.area.name if group.area else "",
+            state=document.get_state_display(), agreed_at=document.agreed_at,
+            handed_over_at=document.handed_over_at if document.handed_over_revision_id == document.agreed_revision_id
+            else None,
+            vision=version.vision, goals=goals,
+            trends=_trend_summaries(consultation, group.area_id, trend_ids) if group.area_id else [],
+        ))
+    return summaries
+
+
+RECOMMENDATIONS_COLUMNS = (
+    ("group", _("Working group")),
+    ("area", _("Thematic area")),
+    ("state", _("State")),
+    ("agreed_at", _("Agreed")),
+    ("vision", _("Vision")),
+    ("goal", _("Development goal")),
+    ("justification", _("Justification")),
+    ("trends", _("Trends")),
+    ("references", _("Submissions (reference numbers)")),
+    ("submission_count", _("Number of submissions")),
+)
+
+
+def _date(value):
+    return timezone.localtime(value).date().isoformat() if value else ""
+
+
+def recommendations_csv(consultation):
+    """One row per recommended goal (a group without goals: one row with its vision), for spreadsheet
+    programs set to Polish: ``;`` between columns, every text cell neutralised (the view adds the BOM)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([csv_safe(str(label)) for _key, label in RECOMMENDATIONS_COLUMNS])
+    for summary in recommendations_report(consultation):
+        common = {"group": summary.group, "area": summary.area, "state": summary.state,
+                  "agreed_at": _date(summary.agreed_at), "vision": summary.vision}
+        rows = [{**common, "goal": goal.title, "justification": goal.justification, "trends": ", ".join(goal.trends),
+                 "references": ", ".join(goal.references), "submission_count": goal.submission_count}
+                for goal in summary.goals] or [{**common, "submission_count": 0}]
+        for row in rows:
+            writer.writerow([csv_safe(row.get(key, "")) for key, _label in RECOMMENDATIONS_COLUMNS])
+    return buffer.getvalue()
+
+
+def recommendations_data(consultation, report_url=""):
+    """The agreed recommendations as open data (plain JSON types)."""
+    return {
+        "consultation": {
+            "title": consultation.title,
+            "starts_at": consultation.starts_at.isoformat(),
+            "ends_at": consultation.ends_at.isoformat(),
+            "report_url": report_url,
+        },
+        "working_groups": [
+            {
+                "working_group": summary.group,
+                "thematic_area": summary.area,
+                "state": summary.state,
+                "agreed_at": summary.agreed_at.isoformat() if summary.agreed_at else None,
+                "handed_to_mayor_at": summary.handed_over_at.isoformat() if summary.handed_over_at else None,
+                "vision": summary.vision,
+                "goals": [
+                    {
+                        "title": goal.title,
+                        "justification": goal.justification,
+                        "trends": goal.trends,
+                        "submissions": [{"reference": reference, "title": title}
+                                        for reference, title in goal.submissions],
+                        "submission_count": goal.submission_count,
+                    }
+                    for goal in summary.goals
+                ],
+                "trends": [
+                    {"name": trend.name, "description": trend.description, "submissions": trend.references,
+                     "submission_count": trend.submission_count}
+                    for trend in summary.trends
+                ],
+            }
+            for summary in recommendations_report(consultation)
+        ],
+    }
+
+
+def recommendations_json(consultation, report_url=""):
+    return json.dumps(recommendations_data(consultation, report_url), ensure_ascii=False, indent=2)
 
 
 # The one neutralising function of every export (forms.privacy.exports); kept under this name for callers.

@@ -68,6 +68,40 @@ def add_report_to_context(report_page, context):
     return context
 
 
+def _ended_consultation(report_page):
+    consultation = report_page.consultation
+    if not consultation.has_ended():
+        raise Http404
+    return consultation
+
+
+def recommendations_csv(report_page, request):
+    consultation = _ended_consultation(report_page)
+    response = HttpResponse("\ufeff" + services.recommendations_csv(consultation),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rekomendacje-{report_page.slug}.csv"'
+    return response
+
+
+def recommendations_json(report_page, request):
+    consultation = _ended_consultation(report_page)
+    body = services.recommendations_json(consultation, report_url=report_page.get_full_url(request))
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="rekomendacje-{report_page.slug}.json"'
+    return response
+
+
+def group_recommendations(report_page, request, group_id):
+    """A page of one group's agreed recommendations (the same content as its section of the report)."""
+    consultation = _ended_consultation(report_page)
+    summary = next((item for item in services.recommendations_report(consultation) if item.group_id == group_id),
+                   None)
+    if summary is None:
+        raise Http404
+    return report_page.render(request, template="forms/consultations/report_group_page.html",
+                              context_overrides={"summary": summary, "consultation": consultation})
+
+
 def report_csv(report_page, request):
     consultation = report_page.consultation
     if not consultation.has_ended():

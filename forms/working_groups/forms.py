@@ -5,8 +5,10 @@ Only validation lives here; the rules are in ``forms.working_groups.services``.
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from ..fields import PageChoicesField, ParticipantForm
+from . import services
 from .models import WorkingGroup
 
 MOTIVATION_MAX_LENGTH = 3000
@@ -62,3 +64,58 @@ class MergeGroupsForm(forms.Form):
         if cleaned_data.get("source") and cleaned_data.get("source") == cleaned_data.get("target"):
             raise forms.ValidationError(_("Choose two different groups."))
         return cleaned_data
+
+
+# Recommendations (Wagtail's snippet editor) -------------------------------------------------------
+
+
+class SubmissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.reference} – {obj.title}"
+
+
+class TrendChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class AgreeRecommendationsForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("How the group agreed it"), required=False, max_length=300,
+        help_text=_("Optional, for the record: for example “meeting of 12 March, unanimously”."),
+    )
+
+
+class RecommendationsAdminForm(WagtailAdminModelForm):
+    """The recommendations editor: each goal offers only the trends and the assessed submissions of
+    the group's own thematic area (anything else is refused as an invalid choice)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        goals = self.formsets.get("goals")
+        if goals is None or self.instance.group_id is None:
+            return
+        group = self.instance.group
+        trends = services.goal_trend_choices(group)
+        submissions = services.goal_submission_choices(group)
+        base = goals.form
+
+        class GoalForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["trends"] = TrendChoiceField(
+                    queryset=trends, required=False, label=self.fields["trends"].label,
+                    widget=forms.CheckboxSelectMultiple,
+                    help_text=_("Trends of the group's area (named in the assessments, described under Trends)."),
+                )
+                self.fields["submissions"] = SubmissionChoiceField(
+                    queryset=submissions, required=False, label=self.fields["submissions"].label,
+                    widget=forms.CheckboxSelectMultiple,
+                    help_text=_("Submissions of the group's area accepted for review and assessed, by reference "
+                                "number."),
+                )
+
+        GoalForm.__name__ = base.__name__
+        # Set on this formset only (forms are built lazily, after this): other requests keep the plain form.
+        goals.form = GoalForm

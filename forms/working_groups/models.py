@@ -4,16 +4,20 @@ Rules (sign-up window, duplicates, accepting, moving, merging) live in ``forms.w
 models only hold data, and name their views and forms by path (``forms.lazy_import``).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractForm, AbstractFormSubmission, validate_to_address
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
+from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
 
 from ..conf import form_page_parent_page_types
@@ -311,3 +315,122 @@ class WorkingGroupSignup(AbstractFormSubmission):
             "motivation": self.motivation,
         }
 
+
+
+class GroupRecommendations(RevisionMixin, ClusterableModel):
+    """A working group's recommendations on the municipality's vision and development goals.
+
+    One document per group, created with the group (``services.recommendations_for``). Every save in
+    the admin is a Wagtail revision with its author; the group agrees one revision, which is pinned
+    (``agreed_revision``), and the public report shows that revision even while a new draft is edited.
+    The office then hands the agreed version to the mayor (``handed_over_revision``). These fields are
+    the document's state, not its content: they are never taken from a revision (``with_content_json``)
+    and only the services change them.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        AGREED = "agreed", _("agreed by the group")
+        HANDED_OVER = "handed_over", _("handed to the mayor")
+
+    STATE_FIELDS = (
+        "group_id", "state", "agreed_revision_id", "agreed_at", "agreed_by_id", "agreement_note",
+        "handed_over_revision_id", "handed_over_at", "handed_over_by_id",
+    )
+
+    group = models.OneToOneField(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.PROTECT, related_name="recommendations",
+        editable=False,
+    )
+    vision = models.TextField(
+        _("vision statement"), blank=True, max_length=3000,
+        help_text=_("A few sentences: what the municipality should be like in its area, as the group sees it."),
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, editable=False)
+    agreed_revision = models.ForeignKey(
+        "wagtailcore.Revision", verbose_name=_("agreed version"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    agreed_at = models.DateTimeField(_("agreed"), null=True, blank=True, editable=False)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("marked as agreed by"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    agreement_note = models.CharField(_("how it was agreed"), max_length=300, blank=True, editable=False)
+    handed_over_revision = models.ForeignKey(
+        "wagtailcore.Revision", verbose_name=_("version handed to the mayor"), null=True, blank=True,
+        editable=False, on_delete=models.PROTECT, related_name="+",
+    )
+    handed_over_at = models.DateTimeField(_("handed to the mayor"), null=True, blank=True, editable=False)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handed over by"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    panels = [
+        HelpPanel(template="forms/working_groups/admin_recommendations_state.html", heading=_("State")),
+        FieldPanel("vision"),
+        InlinePanel("goals", heading=_("Recommended development goals"), label=_("goal")),
+    ]
+    base_form_class = LazyImport("forms.working_groups.forms.RecommendationsAdminForm")
+
+    class Meta:
+        verbose_name = _("working-group recommendations")
+        verbose_name_plural = _("working-group recommendations")
+        ordering = ["group__sort_order", "group__pk"]
+
+    def __str__(self):
+        return str(_("Recommendations of the group “%(name)s”") % {"name": self.group.name})
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        # The state belongs to the document, not to a version: reverting never brings an old state back.
+        for name in self.STATE_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+    def save_revision(self, *args, overwrite_revision=None, **kwargs):
+        # Wagtail's autosave may overwrite the latest revision in place; an agreed or handed-over
+        # version is a record and must never change, so a new revision is made instead.
+        if overwrite_revision is not None and overwrite_revision.pk in (
+            self.agreed_revision_id, self.handed_over_revision_id
+        ):
+            overwrite_revision = None
+        return super().save_revision(*args, overwrite_revision=overwrite_revision, **kwargs)
+
+    @property
+    def has_unagreed_changes(self):
+        return self.latest_revision_id is not None and self.latest_revision_id != self.agreed_revision_id
+
+    def agreed_version(self):
+        """The agreed revision as an object (its goals in memory), or None."""
+        return self.agreed_revision.as_object() if self.agreed_revision_id else None
+
+
+class RecommendedGoal(ClusterableModel, Orderable):
+    """One recommended development goal, with why, and what it rests on."""
+
+    document = ParentalKey(GroupRecommendations, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("development goal"), max_length=250)
+    justification = models.TextField(_("justification"), max_length=5000)
+    trends = ParentalManyToManyField(
+        "strategy_forms.Trend", verbose_name=_("trends it rests on"), blank=True, related_name="recommended_goals",
+    )
+    submissions = ParentalManyToManyField(
+        "strategy_forms.ConsultationSubmission", verbose_name=_("assessed submissions it rests on"), blank=True,
+        related_name="recommended_goals",
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("justification"),
+        FieldPanel("trends"),
+        FieldPanel("submissions"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("recommended development goal")
+        verbose_name_plural = _("recommended development goals")
+
+    def __str__(self):
+        return self.title

@@ -21,9 +21,10 @@ from wagtail.log_actions import log
 
 from ..exceptions import RegistrationError
 from . import messages
-from .models import WorkingGroup, WorkingGroupSignup
+from .models import GroupRecommendations, RecommendedGoal, WorkingGroup, WorkingGroupSignup
 
 Status = WorkingGroupSignup.Status
+RecommendationsState = GroupRecommendations.State
 
 MANAGE_PERMISSION = "strategy_forms.manage_working_groups"
 # What a reviewers' permission group can do: enter the admin and assess its area's submissions.
@@ -49,6 +50,22 @@ class AlreadyInGroup(WorkingGroupError):
 
 class InvalidMerge(WorkingGroupError):
     message = _("Choose two different, not yet merged groups of the same page.")
+
+
+class RecommendationsError(WorkingGroupError):
+    message = _("The recommendations could not be changed.")
+
+
+class NothingToAgree(RecommendationsError):
+    message = _("Save the recommendations first: there is no version to mark as agreed.")
+
+
+class StaleVersion(RecommendationsError):
+    message = _("The recommendations were changed meanwhile: check the newest version and mark it as agreed again.")
+
+
+class NothingToHandOver(RecommendationsError):
+    message = _("Only a version agreed by the group can be handed to the mayor.")
 
 
 @dataclass(frozen=True)
@@ -276,3 +293,134 @@ def _active_in(group, email):
 def page_tree_has_participation_data(page):
     """True when the page or a page below it has working groups or sign-ups (never lost by deleting pages)."""
     return WorkingGroup.objects.filter(page__path__startswith=page.path).exists()
+
+
+# Recommendations -----------------------------------------------------------------------------
+#
+# Who may change a group's recommendations: the group's own reviewers and the form administrators
+# (permission ``manage_working_groups``; superusers). Handing a version to the mayor is the office's
+# step: form administrators only.
+
+
+def recommendations_for(group):
+    """The group's recommendations document, created on first use (one per group)."""
+    document, _created = GroupRecommendations.objects.get_or_create(group=group)
+    return document
+
+
+def reviewed_group_ids(user):
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(WorkingGroup.objects.filter(reviewers__user=user).values_list("pk", flat=True))
+
+
+def can_edit_recommendations(user, group):
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return can_manage(user) or group.pk in reviewed_group_ids(user)
+
+
+def can_open_recommendations(user):
+    """Whether the user has any recommendations to open (a reviewer of some group, or a form administrator)."""
+    return bool(user.is_authenticated and user.is_active and (can_manage(user) or reviewed_group_ids(user)))
+
+
+def recommendations_editable_by(user):
+    documents = GroupRecommendations.objects.select_related("group", "group__area")
+    if not (user.is_authenticated and user.is_active):
+        return documents.none()
+    if can_manage(user):
+        return documents
+    return documents.filter(group_id__in=reviewed_group_ids(user))
+
+
+def can_hand_over(user):
+    return can_manage(user)
+
+
+def goal_trend_choices(group):
+    """The trends a goal of ``group`` may rest on: those of the group's area."""
+    trend_model = RecommendedGoal._meta.get_field("trends").related_model
+    return trend_model.objects.filter(area_id=group.area_id).order_by("name") if group.area_id else (
+        trend_model.objects.none()
+    )
+
+
+def goal_submission_choices(group):
+    """The submissions a goal of ``group`` may rest on: accepted for review in the group's area, and assessed."""
+    submission_model = RecommendedGoal._meta.get_field("submissions").related_model
+    if not group.area_id:
+        return submission_model.objects.none()
+    return submission_model.objects.filter(
+        area_id=group.area_id, status=submission_model.Status.ACCEPTED, assessment__isnull=False
+    ).order_by("reference")
+
+
+def _locked_document(document):
+    return GroupRecommendations.objects.select_for_update(of=("self",)).select_related("group").get(pk=document.pk)
+
+
+def _goals_summary(revision):
+    version = revision.as_object()
+    return [goal.title for goal in version.goals.all()]
+
+
+def agree(document, *, user, revision, note="", now=None):
+    """Mark ``revision`` (the version the user has read) as agreed by the group; the public report
+    shows it from now on. Refused when a newer version was saved meanwhile (``StaleVersion``).
+    Returns the document; agreeing the already agreed version again changes nothing."""
+    now = now or timezone.now()
+    note = " ".join((note or "").split())[:300]
+    with transaction.atomic():
+        document = _locked_document(document)
+        if not can_edit_recommendations(user, document.group):
+            raise PermissionDenied
+        if document.latest_revision_id is None:
+            raise NothingToAgree()
+        if revision is None or revision.pk != document.latest_revision_id:
+            raise StaleVersion()
+        if document.agreed_revision_id == revision.pk and document.state != RecommendationsState.DRAFT:
+            return document
+        previous = document.agreed_revision_id
+        document.agreed_revision_id = revision.pk
+        document.agreed_at, document.agreed_by, document.agreement_note = now, user, note
+        document.state = RecommendationsState.AGREED
+        document.save(update_fields=["agreed_revision", "agreed_at", "agreed_by", "agreement_note", "state"])
+        log(document, "strategy_forms.recommendations_agree", user=user, revision=revision, data={
+            "revision": revision.pk, "previous_revision": previous, "note": note,
+            "goals": _goals_summary(revision),
+        })
+    return document
+
+
+def hand_over(document, *, user, now=None):
+    """Record that the agreed version was handed to the mayor (form administrators: the office's step)."""
+    if not can_hand_over(user):
+        raise PermissionDenied
+    now = now or timezone.now()
+    with transaction.atomic():
+        document = _locked_document(document)
+        if document.agreed_revision_id is None:
+            raise NothingToHandOver()
+        if document.state == RecommendationsState.HANDED_OVER and (
+            document.handed_over_revision_id == document.agreed_revision_id
+        ):
+            return document
+        document.handed_over_revision_id = document.agreed_revision_id
+        document.handed_over_at, document.handed_over_by = now, user
+        document.state = RecommendationsState.HANDED_OVER
+        document.save(update_fields=["handed_over_revision", "handed_over_at", "handed_over_by", "state"])
+        log(document, "strategy_forms.recommendations_hand_over", user=user, revision=document.agreed_revision,
+            data={"revision": document.agreed_revision_id})
+    return document
+
+
+def agreed_recommendations():
+    """Every open group's agreed recommendations, for the public report: (document, agreed version) pairs,
+    in the groups' order. The version is the pinned revision, never the draft being edited."""
+    documents = (
+        GroupRecommendations.objects.filter(agreed_revision__isnull=False, group__merged_into__isnull=True)
+        .select_related("group", "group__area", "agreed_revision")
+        .order_by("group__sort_order", "group__pk")
+    )
+    return [(document, document.agreed_version()) for document in documents]

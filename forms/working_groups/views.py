@@ -9,17 +9,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.auth import require_admin_access
+from wagtail.models import Revision
 
 from notifications.admin_access import forbidden_as_403
 
 from ..abuse import protect_form_post
 from . import services
-from .forms import MergeGroupsForm, MoveSignupForm
-from .models import WorkingGroupSignup, WorkingGroupSignupPage
+from .forms import AgreeRecommendationsForm, MergeGroupsForm, MoveSignupForm
+from .models import GroupRecommendations, WorkingGroupSignup, WorkingGroupSignupPage
+
+# Wagtail's snippet views of the recommendations (``admin.RecommendationsViewSet``).
+RECOMMENDATIONS_URLS = "wagtailsnippets_strategy_forms_grouprecommendations"
 
 # Public -------------------------------------------------------------------------------------
 
@@ -171,8 +175,76 @@ def merge_groups(request, page_id):
     return _back_to_groups(page.pk)
 
 
+# Recommendations: marking a version as agreed, handing it to the mayor ---------------------------
+
+
+def _editable_document(request, pk):
+    document = get_object_or_404(GroupRecommendations.objects.select_related("group", "group__area"), pk=pk)
+    _require(services.can_edit_recommendations(request.user, document.group))
+    return document
+
+
+def _edit_url(document):
+    return reverse(f"{RECOMMENDATIONS_URLS}:edit", args=[document.pk])
+
+
+@require_admin_access
+@forbidden_as_403
+def agree_recommendations(request, pk):
+    """GET: the saved version to agree, as the public report will show it. POST: mark exactly that
+    version (its id comes with the form) as agreed."""
+    document = _editable_document(request, pk)
+    status = 200
+    if request.method == "POST":
+        form = AgreeRecommendationsForm(request.POST)
+        if form.is_valid():
+            revision = Revision.objects.filter(pk=form.cleaned_data["revision"]).first()
+            try:
+                services.agree(document, user=request.user, revision=revision, note=form.cleaned_data["note"])
+            except services.RecommendationsError as exc:
+                messages.error(request, exc.message)
+                return redirect("participation_recommendations_agree", document.pk)
+            messages.success(request, _("The version has been marked as agreed. The public report shows it."))
+            return redirect(_edit_url(document))
+        status = 400
+    else:
+        form = AgreeRecommendationsForm(initial={"revision": document.latest_revision_id})
+    revision = document.latest_revision
+    response = _admin_render(request, "forms/working_groups/admin_recommendations_agree.html", {
+        "page_title": _("Mark as agreed: %(group)s") % {"group": document.group.name},
+        "header_icon": "list-ul",
+        "document": document,
+        "revision": revision,
+        "version": revision.as_object() if revision else None,
+        "form": form,
+        "edit_url": _edit_url(document),
+        "history_url": reverse(f"{RECOMMENDATIONS_URLS}:history", args=[document.pk]),
+        "can_hand_over": services.can_hand_over(request.user) and document.agreed_revision_id is not None,
+    })
+    response.status_code = status
+    return response
+
+
+@require_admin_access
+@forbidden_as_403
+@require_POST
+def hand_over_recommendations(request, pk):
+    document = _editable_document(request, pk)
+    try:
+        services.hand_over(document, user=request.user)
+    except services.RecommendationsError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The agreed version has been recorded as handed to the mayor."))
+    return redirect(_edit_url(document))
+
+
 def admin_urls():
     return [
+        path("participation/recommendations/<int:pk>/agree/", agree_recommendations,
+             name="participation_recommendations_agree"),
+        path("participation/recommendations/<int:pk>/hand-over/", hand_over_recommendations,
+             name="participation_recommendations_hand_over"),
         path("participation/working-groups/", signup_pages, name="participation_working_groups"),
         path("participation/working-groups/<int:page_id>/", signup_page_groups,
              name="participation_working_group_page"),

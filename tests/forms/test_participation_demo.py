@@ -32,4 +32,9 @@ def test_demo_loads_twice_and_shows_the_participation_pages(mailoutbox):
     assert "Więcej miejsc w żłobkach" in report_html
     assert "Reklama mojego sklepu" not in report_html
     assert "Osoba Demonstracyjna" not in report_html and "@example.org" not in report_html
+    # The social group's recommendations, agreed in the demo, with the seeds' areas' trends described.
+    assert "Rekomendacje grup roboczych" in report_html and "Dostępna opieka nad dziećmi do lat 3" in report_html
+    assert "Do gminy wprowadza się coraz więcej rodzin" in report_html
+    social = WorkingGroup.objects.get(name="społeczna").recommendations
+    assert social.state == "agreed" and social.agreed_revision_id == social.latest_revision_id
     assert 'name="title"' in client.get(open_now.url).content.decode()

@@ -83,6 +83,12 @@ CASES = {
                            {"recommendation": "include", "justification": "Zasadne.", "trends": ""}), "reviewer"),
     "admin/participation/submissions/<int:pk>/attachment/": (
         "get", lambda o: ({"pk": o["submission"].pk}, {}), "form_admin"),
+    # The recommendations hold no personal data, but only their group's reviewers (and form administrators)
+    # may agree them; handing them to the mayor is the office's step.
+    "admin/participation/recommendations/<int:pk>/agree/": (
+        "get", lambda o: ({"pk": o["signup"].group.recommendations.pk}, {}), "reviewer"),
+    "admin/participation/recommendations/<int:pk>/hand-over/": (
+        "post", lambda o: ({"pk": o["signup"].group.recommendations.pk}, {}), "form_admin"),
     "admin/forms/": ("get", lambda o: ({}, {}), "form_admin"),
     "admin/forms/results/": ("get", lambda o: ({}, {}), "form_admin"),
     "admin/forms/submissions/<int:page_id>/": ("get", lambda o: ({"page_id": o["workshop"].pk}, {}), "form_admin"),
