@@ -37,3 +37,6 @@ def register_working_group_log_actions(actions):
         "strategy_forms.signup_move", _("Move sign-up"), _("Working-group sign-up moved to another group")
     )
     actions.register_action("strategy_forms.group_merge", _("Merge working groups"), _("Working groups merged"))
+    actions.register_action(
+        "strategy_forms.signup_add", _("Add sign-up"), _("Working-group sign-up entered by staff")
+    )

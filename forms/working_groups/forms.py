@@ -6,7 +6,7 @@ Only validation lives here; the rules are in ``forms.working_groups.services``.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import PageChoicesField, ParticipantForm
+from ..fields import PageChoicesField, ParticipantForm, StaffEntryForm
 from .models import WorkingGroup
 
 MOTIVATION_MAX_LENGTH = 3000
@@ -39,6 +39,26 @@ class WorkingGroupSignupForm(ParticipantForm):
 
 
 # Admin -------------------------------------------------------------------------------------
+
+
+class StaffSignupForm(StaffEntryForm):
+    """A sign-up that arrived by e-mail, phone, on paper or in person, entered by a form administrator."""
+
+    groups = GroupChoiceField(label=_("Working groups"), queryset=WorkingGroup.objects.none())
+    motivation = forms.CharField(
+        label=_("Experience and motivation"), required=False, max_length=MOTIVATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}), help_text=_("What the person said about it, if anything."),
+    )
+
+    field_order = [
+        "channel", "received_at", "full_name", "email", "phone", "represents", "groups", "motivation",
+        "notice_delivery", "consent",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = self.page.open_groups()
+        self.fields["groups"].error_messages["required"] = _("Choose at least one working group.")
 
 
 class MoveSignupForm(forms.Form):
