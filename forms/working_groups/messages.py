@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.registry import message_builder
 from notifications.services import compose, enqueue
 
-from ..mail import admin_url, instant_key, local_datetime, page_url
+from ..mail import admin_url, instant_key, local_datetime, page_url, staff_task_recipients
 from .models import Channel, WorkingGroupSignup
 
 # Notification kinds (the outbox stores any kind that has a builder).
@@ -24,13 +24,6 @@ SIGNUP_DECLINED = "working_group_signup_declined"
 # Staff tasks for a person without an e-mail address: tell them by phone.
 SIGNUP_PHONE_TASK = "working_group_signup_phone_task"
 DECISION_PHONE_TASK = "working_group_decision_phone_task"
-
-
-def staff_task_recipients(page, user=None):
-    """The page's staff recipients; the member of staff who entered or decided, when the page names none."""
-    if page.notification_recipients.strip():
-        return page.notification_recipients
-    return [user.email] if user is not None and user.email else []
 
 
 # Recording (inside the service transaction) -------------------------------------------------
