@@ -46,6 +46,6 @@ def test_demo_loads_twice_and_shows_the_participation_pages(mailoutbox):
     assert (by_phone.email, by_phone.notice_delivery, by_phone.group.name) == ("", "read_out", "społeczna")
     assert Notification.objects.filter(kind="working_group_signup_phone_task", object_id=by_phone.pk).count() == 1
     letter = ConsultationSubmission.objects.get(channel="paper")
-    assert letter.page == ended and letter.posted_on is not None and letter.received_at > ended.ends_at
+    assert letter.page_id == ended.pk and letter.posted_on is not None and letter.received_at > ended.ends_at
     assert letter.attachment and letter.status == "accepted" and letter.late_reason
     assert "na papierze – 1" in report_html and "Demo-Listowny" not in report_html
