@@ -3,6 +3,7 @@ the form builder with a length limit on every text field, and the person's field
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
@@ -132,3 +133,26 @@ class ParticipantForm(BaseForm):
 
     def person_fields(self):
         return [self["full_name"], self["email"], self["phone"], self["represents"]]
+
+
+# Staff entering what arrived by e-mail, phone, on paper or in person ---------------------------------
+
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
+
+
+class LocalDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def now_local():
+    return timezone.localtime().replace(second=0, microsecond=0)

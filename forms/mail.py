@@ -33,3 +33,11 @@ def admin_url(name, *args):
 def instant_key(moment):
     """A moment as a string for outbox keys: a later change of mind is a new message."""
     return str(int(moment.timestamp() * 1_000_000))
+
+
+def staff_task_recipients(page, user=None):
+    """Who gets a staff task (call a person who has no e-mail address): the page's staff recipients, or
+    the member of staff who entered or decided when the page names none."""
+    if page.notification_recipients.strip():
+        return page.notification_recipients
+    return [user.email] if user is not None and user.email else []

@@ -169,6 +169,9 @@ def register_consultation_log_actions(actions):
         "strategy_forms.submission_area", _("Change thematic area"), _("Thematic area of the submission changed")
     )
     actions.register_action("strategy_forms.submission_assess", _("Assess submission"), _("Assessment recorded"))
+    actions.register_action(
+        "strategy_forms.submission_add", _("Add submission"), _("Consultation submission entered by staff")
+    )
 
 
 @hooks.register("after_create_page")

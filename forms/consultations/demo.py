@@ -7,12 +7,15 @@ finds it ended), so a resident can send a proposal. Idempotent: pages by slug, s
 """
 
 import datetime
+import io
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from ..working_groups import services as working_groups
-from ..working_groups.models import RecommendedGoal, WorkingGroup
+from ..working_groups.models import Channel, NoticeDelivery, RecommendedGoal, WorkingGroup
 from . import services
 from .models import ConsultationPage, ConsultationReportPage, ConsultationSubmission, Trend
 
@@ -65,6 +68,37 @@ DEMO_SUBMISSIONS = [
 ]
 
 
+# A letter to the town hall, posted on the last day of the consultation and delivered two days after it
+# ended: the date of posting counts, so staff enter it with the postmark date and the reason. The
+# writer gave a phone number and no e-mail address; the scanned letter is the attachment.
+PAPER_SUBMISSION = {
+    "title": "Ławki i cień na placu przy ul. Piaseczyńskiej",
+    "area": "przestrzenny",
+    "represents": "mieszkaniec",
+    "content": "Proszę o ustawienie ławek i posadzenie drzew przy przystanku na ul. Piaseczyńskiej: starsi "
+    "mieszkańcy czekają na autobus w pełnym słońcu (list demonstracyjny).",
+    "place": "ul. Piaseczyńska, przystanek",
+    "full_name": "Stanisław Demo-Listowny",
+    "phone": "(22) 000 00 77",
+    "recommendation": "include",
+    "justification": "Zgodne z celem poprawy jakości przestrzeni publicznej; do ujęcia w kierunkach działań.",
+    "trends": ["starzenie się mieszkańców"],
+}
+
+
+def _scanned_letter():
+    """A small PNG standing for the scan of the letter."""
+    image = Image.new("RGB", (420, 300), "white")
+    draw = ImageDraw.Draw(image)
+    lines = ["Urząd Miasta i Gminy Konstancin-Jeziorna", "ul. Piaseczyńska 77", "", "Konsultacje strategii:",
+             "proszę o ławki i drzewa", "przy przystanku.", "", "(skan demonstracyjny)"]
+    for number, line in enumerate(lines):
+        draw.text((20, 20 + 30 * number), line, fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return SimpleUploadedFile("skan-listu.png", buffer.getvalue(), content_type="image/png")
+
+
 def _publish(page):
     page.save_revision().publish()
 
@@ -108,6 +142,7 @@ DEMO_GOALS = [
 def load(index, *, areas, reviewer):
     ended = _ended_consultation(index)
     _demo_submissions(ended, areas, reviewer)
+    _paper_submission(ended, areas, reviewer)
     _trend_descriptions(areas)
     _demo_recommendations(reviewer)
     _report_page(ended)
@@ -172,6 +207,28 @@ def _demo_submissions(page, areas, reviewer):
             assessor = reviewer if services.can_assess(reviewer, submission) else admin
             services.assess(submission, user=assessor, recommendation=recommendation,
                                  justification=justification, trends=trends)
+
+
+def _paper_submission(page, areas, reviewer):
+    letter = PAPER_SUBMISSION
+    if ConsultationSubmission.objects.filter(page=page, title=letter["title"]).exists():
+        return
+    admin = _demo_admin()
+    last_day = services.last_day_of_posting(page)
+    received_at = timezone.localtime(page.ends_at).replace(hour=9, minute=30, second=0, microsecond=0) + (
+        datetime.timedelta(days=2)
+    )
+    submission = services.enter_submission(
+        page, user=admin, channel=Channel.PAPER, received_at=received_at, notice_delivery=NoticeDelivery.PAPER_CLAUSE,
+        full_name=letter["full_name"], phone=letter["phone"], represents=letter["represents"],
+        area=areas[letter["area"]], title=letter["title"], content=letter["content"], place=letter["place"],
+        attachment=_scanned_letter(), posted_on=last_day,
+        late_reason="List nadany w ostatnim dniu konsultacji (data stempla pocztowego), doręczony po terminie.",
+    )
+    submission = services.moderate(submission, user=admin, accept=True)
+    assessor = reviewer if services.can_assess(reviewer, submission) else admin
+    services.assess(submission, user=assessor, recommendation=letter["recommendation"],
+                    justification=letter["justification"], trends=letter["trends"])
 
 
 def _demo_admin():

@@ -7,7 +7,8 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import ParticipantForm
+from ..fields import LocalDateInput, ParticipantForm
+from ..working_groups.forms import StaffEntryForm
 from . import services
 from .models import Assessment, ThematicArea
 
@@ -70,6 +71,66 @@ class ConsultationSubmissionForm(ParticipantForm):
 
 
 # Admin -------------------------------------------------------------------------------------
+
+
+class StaffSubmissionForm(StaffEntryForm):
+    """A submission that arrived by e-mail, phone, on paper or in person, entered by a moderator."""
+
+    area = AreaChoiceField(
+        label=_("Thematic area"), queryset=ThematicArea.objects.all(), widget=forms.RadioSelect, empty_label=None,
+        error_messages={"required": _("Choose the thematic area of the submission.")},
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=200,
+        help_text=_("Published in the consultation report: no names. For a letter without a title, sum it up."),
+    )
+    content = forms.CharField(label=_("Need or proposal"), max_length=CONTENT_MAX_LENGTH,
+                              widget=forms.Textarea(attrs={"rows": 8}))
+    place = forms.CharField(label=_("Place it concerns"), max_length=200, required=False)
+    attachment = forms.FileField(
+        label=_("Attachment (e.g. the scanned paper form)"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+    posted_on = forms.DateField(
+        label=_("Date of posting"), required=False, widget=LocalDateInput,
+        help_text=_("For a letter that arrived after the end: the postmark date (the date of posting counts)."),
+    )
+    late_reason = forms.CharField(
+        label=_("Reason for accepting after the end"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the submission arrived after the end, e.g. “posted on time, delivered late by "
+                    "the post”."),
+    )
+
+    field_order = [
+        "channel", "received_at", "posted_on", "late_reason", "full_name", "email", "phone", "represents", "area",
+        "title", "content", "place", "attachment", "notice_delivery", "consent",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].help_text = _("A PDF file or an image (JPEG, PNG), at most %(limit)s.") % {
+            "limit": filesizeformat(services.attachment_max_bytes())
+        }
+
+    def clean_attachment(self):
+        attachment = self.cleaned_data.get("attachment")
+        if attachment:
+            try:
+                services.check_attachment(attachment)
+            except services.AttachmentRejected as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return attachment
+
+    def clean(self):
+        cleaned_data = super().clean()
+        received_at = cleaned_data.get("received_at")
+        if received_at is not None and received_at >= self.page.ends_at:
+            if not cleaned_data.get("posted_on") and "posted_on" not in self.errors:
+                self.add_error("posted_on", _("The submission arrived after the end: give the date of posting."))
+            if not (cleaned_data.get("late_reason") or "").strip():
+                self.add_error("late_reason", _("Give the reason for accepting it after the end."))
+        return cleaned_data
 
 
 class ModerationForm(forms.Form):

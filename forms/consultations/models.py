@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -28,7 +29,7 @@ from wagtail.search import index
 
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
-from ..working_groups.models import TEXT_FEATURES, ParticipationFormPage
+from ..working_groups.models import TEXT_FEATURES, ParticipationFormPage, ReceivedThroughChannel
 
 # Art. 6 ust. 5 of the development-policy act: consultations last at least 35 days.
 MINIMUM_CONSULTATION_DAYS = 35
@@ -179,6 +180,10 @@ class ConsultationPage(ParticipationFormPage):
             ("content", _("Content")),
             ("place", _("Place it concerns")),
             ("status", _("Status")),
+            ("channel", _("Channel")),
+            ("received_at", _("Received")),
+            ("posted_on", _("Date of posting")),
+            ("notice_delivery", _("Data protection notice given")),
             ("submit_time", _("Submission date")),
         ]
 
@@ -192,7 +197,7 @@ class ConsultationPage(ParticipationFormPage):
         return self.page_views.serve_consultation_page(self, request)
 
 
-class ConsultationSubmission(AbstractFormSubmission):
+class ConsultationSubmission(ReceivedThroughChannel, AbstractFormSubmission):
     """A need or proposal sent during a consultation. The submitter's name and contact details are
     for the office only: the public report never shows them."""
 
@@ -203,12 +208,16 @@ class ConsultationSubmission(AbstractFormSubmission):
 
     reference = models.CharField(_("reference number"), max_length=20, unique=True, null=True, editable=False)
     full_name = models.CharField(_("full name"), max_length=200)
-    email = models.EmailField(_("e-mail"), max_length=254)
+    # Empty for a submission on paper or by phone from a person without one (never a made-up address).
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     represents = models.CharField(_("represents"), max_length=100)
     area = models.ForeignKey(
         ThematicArea, verbose_name=_("thematic area"), on_delete=models.PROTECT, related_name="submissions"
     )
+    # A letter posted before the end that arrived after it: the date of posting counts.
+    posted_on = models.DateField(_("date of posting"), null=True, blank=True)
+    late_reason = models.TextField(_("reason for accepting after the end"), blank=True)
     title = models.CharField(_("title"), max_length=200)
     content = models.TextField(_("content"))
     place = models.CharField(_("place it concerns"), max_length=200, blank=True)
@@ -228,6 +237,9 @@ class ConsultationSubmission(AbstractFormSubmission):
         verbose_name_plural = _("consultation submissions")
         ordering = ["id"]
         indexes = [models.Index(fields=["page", "status", "area"], name="consultation_sub_page_status")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(email="") | ~Q(phone_key=""), name="submission_has_email_or_phone"),
+        ]
         permissions = [
             ("moderate_consultation_submissions", _("Can moderate consultation submissions")),
             ("assess_consultation_submissions", _("Can assess consultation submissions of own working group")),
@@ -249,6 +261,10 @@ class ConsultationSubmission(AbstractFormSubmission):
             "content": self.content,
             "place": self.place,
             "status": self.get_status_display(),
+            "channel": self.get_channel_display(),
+            "received_at": self.arrived_at,
+            "posted_on": self.posted_on,
+            "notice_delivery": self.get_notice_delivery_display(),
         }
 
 

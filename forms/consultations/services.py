@@ -15,12 +15,13 @@ import io
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from uuid import uuid4
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,9 +29,11 @@ from PIL import Image, UnidentifiedImageError
 from wagtail.log_actions import log
 
 from ..exceptions import RegistrationError
+from ..phones import phone_key
 from ..privacy.exports import FORMULA_PREFIXES, neutralise_text  # noqa: F401
+from ..privacy.models import DataProtectionNotice
 from ..working_groups import services as working_groups
-from ..working_groups.models import WorkingGroup
+from ..working_groups.models import STAFF_CHANNELS, Channel, NoticeDelivery, WorkingGroup
 from . import messages
 from .models import Assessment, ConsultationSubmission, Trend
 
@@ -38,6 +41,7 @@ Status = ConsultationSubmission.Status
 Recommendation = Assessment.Recommendation
 
 MODERATE_PERMISSION = "strategy_forms.moderate_consultation_submissions"
+ADD_ACTION = "strategy_forms.submission_add"
 DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 # Accepted attachment types, recognised by their first bytes (never by the name or the browser's claim).
@@ -64,6 +68,21 @@ class ConsultationClosed(ConsultationError):
             return cls(_("The consultation has not started yet: submissions are accepted from %(date)s.")
                        % {"date": when})
         return cls(_("The consultation ended on %(date)s: submissions are no longer accepted.") % {"date": when})
+
+
+class InvalidEntry(ConsultationError):
+    message = _("The submission could not be entered: check the channel, the dates and the contact details.")
+
+
+class ArrivedLate(ConsultationError):
+    message = _(
+        "The submission arrived after the consultation ended. It can be accepted only when it was posted "
+        "before the end: give the date of posting and the reason."
+    )
+
+
+class DuplicateSubmission(ConsultationError):
+    message = _("This submission has already been entered.")
 
 
 class AttachmentRejected(ConsultationError):
@@ -137,28 +156,129 @@ def submit(page, *, full_name, email, represents, area, title, content, place=""
     now = now or timezone.now()
     if not page.is_open(now):
         raise ConsultationClosed.for_page(page, now)
-    submission = ConsultationSubmission(
-        page=page, form_data={}, full_name=full_name.strip(), email=email.strip().lower(), phone=phone.strip(),
-        represents=represents, area=area, title=title.strip(), content=content.strip(), place=place.strip(),
+    submission = _new_submission(
+        page, full_name=full_name, email=email, phone=phone, represents=represents, area=area, title=title,
+        content=content, place=place, channel=Channel.ONLINE, received_at=now,
+        notice_delivery=NoticeDelivery.WEB_FORM,
     )
-    try:
-        with transaction.atomic():
-            if attachment:
-                content_type, extension = check_attachment(attachment)
-                submission.attachment_name = os.path.basename(attachment.name or "")[:255]
-                submission.attachment_content_type = content_type
-                # A random name: the person's file name never becomes a path.
-                submission.attachment.save(f"{uuid4().hex}.{extension}", attachment, save=False)
-            submission.save()
-            submission.reference = reference_number(submission)
-            submission.save(update_fields=["reference"])
-            log(submission, "wagtail.create")
-            messages.queue_submission_received(submission)
-    except BaseException:
-        if submission.attachment:
-            submission.attachment.delete(save=False)
-        raise
+    with _attachment_kept_only_on_success(submission), transaction.atomic():
+        _save(submission, attachment)
+        log(submission, "wagtail.create")
+        messages.queue_submission_received(submission)
     return submission
+
+
+def last_day_of_posting(page):
+    """The last date a letter may be posted to count (the local date of the consultation's last moment)."""
+    return timezone.localdate(page.ends_at - timedelta(microseconds=1))
+
+
+def enter_submission(page, *, user, channel, received_at, notice_delivery, full_name, represents, area, title,
+                     content, email="", phone="", place="", attachment=None, posted_on=None, late_reason="",
+                     now=None):
+    """A moderator enters a submission that arrived by e-mail, phone, on paper or in person.
+
+    It counts when it reached the office (``received_at``) inside the consultation period, or, after
+    the end, when it was posted on or before the last day (``posted_on``: under Polish practice the
+    date of posting counts) and a reason is recorded. It gets its reference number and goes to
+    moderation and the reviewers like any other. The person gets the usual receipt when they have an
+    e-mail address; otherwise staff get a task to tell them the reference number by phone. The same
+    submission (same person, same title) is not entered twice.
+    """
+    if not can_moderate(user):
+        raise PermissionDenied
+    now = now or timezone.now()
+    email, phone, late_reason = email.strip().lower(), (phone or "").strip(), (late_reason or "").strip()
+    if channel not in STAFF_CHANNELS:
+        raise InvalidEntry(_("Choose how the submission arrived."))
+    if notice_delivery not in NoticeDelivery.values:
+        raise InvalidEntry(_("Choose how the person was given the data protection notice."))
+    if received_at is None or received_at > now:
+        raise InvalidEntry(_("The date of arrival cannot be in the future."))
+    if not email and not phone_key(phone):
+        raise InvalidEntry(_("Give the phone number or the e-mail address of the person."))
+    if received_at < page.starts_at:
+        raise ConsultationClosed(_("The submission arrived before the consultation started (%(date)s).")
+                                 % {"date": formats.date_format(timezone.localtime(page.starts_at), "j E Y, H:i")})
+    if posted_on is not None and posted_on > timezone.localdate(received_at):
+        raise InvalidEntry(_("The date of posting cannot be later than the date of arrival."))
+    late = received_at >= page.ends_at
+    if late:
+        last_day = last_day_of_posting(page)
+        if posted_on is None or not late_reason:
+            raise ArrivedLate()
+        if posted_on > last_day:
+            raise ArrivedLate(_("The submission was posted on %(posted)s, after the last day of the consultation "
+                                "(%(last)s): it cannot be accepted.") % {
+                "posted": formats.date_format(posted_on, "j E Y"), "last": formats.date_format(last_day, "j E Y"),
+            })
+    submission = _new_submission(
+        page, full_name=full_name, email=email, phone=phone, represents=represents, area=area, title=title,
+        content=content, place=place, channel=channel, received_at=received_at, notice_delivery=notice_delivery,
+        entered_by=user, posted_on=posted_on, late_reason=late_reason,
+    )
+    with _attachment_kept_only_on_success(submission), transaction.atomic():
+        duplicate = _same_submission(submission)
+        if duplicate is not None:
+            raise DuplicateSubmission(_("This submission has already been entered: %(reference)s.")
+                                      % {"reference": duplicate.reference})
+        _save(submission, attachment)
+        log(submission, ADD_ACTION, user=user, data={
+            "channel": channel, "received_at": received_at.isoformat(), "late": late,
+            "posted_on": posted_on.isoformat() if posted_on else None, "notice_delivery": notice_delivery,
+        })
+        if email:
+            messages.queue_submission_received(submission)
+        else:
+            messages.queue_submission_staff(submission)
+            messages.queue_submission_phone_task(submission, user)
+    return submission
+
+
+def _new_submission(page, *, full_name, email, phone, title, content, place, **fields):
+    return ConsultationSubmission(
+        page=page, form_data={}, full_name=full_name.strip(), email=email.strip().lower(), phone=(phone or "").strip(),
+        title=title.strip(), content=content.strip(), place=(place or "").strip(),
+        data_protection_notice=DataProtectionNotice.for_page(page), **fields,
+    )
+
+
+def _same_submission(submission):
+    """An earlier submission of the same consultation by the same person (e-mail or phone) with the same title."""
+    same = ConsultationSubmission.objects.filter(page=submission.page, title__iexact=submission.title,
+                                                 anonymised_at__isnull=True)
+    if submission.email:
+        same = same.filter(email=submission.email)
+    else:
+        same = same.filter(phone_key=phone_key(submission.phone))
+    return same.order_by("pk").first()
+
+
+class _attachment_kept_only_on_success:
+    """Deletes the stored attachment when the transaction that should have kept it fails."""
+
+    def __init__(self, submission):
+        self.submission = submission
+
+    def __enter__(self):
+        return self.submission
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc_type is not None and self.submission.attachment:
+            self.submission.attachment.delete(save=False)
+        return False
+
+
+def _save(submission, attachment):
+    if attachment:
+        content_type, extension = check_attachment(attachment)
+        submission.attachment_name = os.path.basename(attachment.name or "")[:255]
+        submission.attachment_content_type = content_type
+        # A random name: the person's file name never becomes a path.
+        submission.attachment.save(f"{uuid4().hex}.{extension}", attachment, save=False)
+    submission.save()
+    submission.reference = reference_number(submission)
+    submission.save(update_fields=["reference"])
 
 
 # Who may see and do what ---------------------------------------------------------------------
@@ -378,6 +498,8 @@ class Report:
     rejected: int
     assessed: int
     recommendations: list = field(default_factory=list)
+    # (channel label, number of submissions received that way), channels with none left out: counts only.
+    by_channel: list = field(default_factory=list)
 
 
 # Columns of the report, in the page and in the CSV: only what says nothing about the person.
@@ -427,8 +549,13 @@ def report(consultation):
             Trend.objects.filter(area=area_report.area, name__in=counts).exclude(description="")
             .values_list("name", "description")
         )
+    channel_counts = dict(
+        submissions.order_by().values("channel").annotate(count=Count("pk")).values_list("channel", "count")
+    )
     return Report(
         areas=list(areas.values()),
+        by_channel=[(channel.label, channel_counts[channel.value]) for channel in Channel
+                    if channel_counts.get(channel.value)],
         received=submissions.count(),
         accepted=submissions.filter(status=Status.ACCEPTED).count(),
         rejected=submissions.filter(status=Status.REJECTED).count(),

@@ -20,8 +20,9 @@ from wagtail.models import ModelLogEntry
 from notifications.admin_access import forbidden_as_403
 
 from ..abuse import protect_form_post
+from ..working_groups.models import Channel
 from . import services
-from .forms import AssessmentForm, ModerationForm
+from .forms import AssessmentForm, ModerationForm, StaffSubmissionForm
 from .models import ConsultationPage, ConsultationSubmission, ThematicArea
 
 # Public -------------------------------------------------------------------------------------
@@ -143,6 +144,11 @@ def submission_list(request):
     consultation = request.GET.get("consultation", "")
     if consultation.isdigit():
         submissions = submissions.filter(page_id=int(consultation))
+    channel = request.GET.get("channel", "")
+    if channel in Channel.values:
+        submissions = submissions.filter(channel=channel)
+    now = timezone.now()
+    consultations = ConsultationPage.objects.order_by("-starts_at")
     return _admin_render(request, "forms/consultations/admin_submissions.html", {
         "page_title": _("Consultation submissions"),
         "header_icon": "form",
@@ -152,8 +158,11 @@ def submission_list(request):
         "areas": ThematicArea.objects.all() if moderator else ThematicArea.objects.filter(
             pk__in=services.reviewer_area_ids(user)
         ),
-        "consultations": ConsultationPage.objects.order_by("-starts_at"),
-        "selected": {"status": status, "area": area, "consultation": consultation},
+        "consultations": consultations,
+        "channels": Channel.choices,
+        # Where staff can enter what arrived by e-mail, phone or on paper: consultations that have started.
+        "enterable": [page for page in consultations if not page.has_not_started(now)] if moderator else [],
+        "selected": {"status": status, "area": area, "consultation": consultation, "channel": channel},
     })
 
 
@@ -257,8 +266,55 @@ def submission_attachment(request, pk):
     return response
 
 
+@require_admin_access
+@forbidden_as_403
+def add_submission(request, page_id):
+    """Enter a submission that arrived by e-mail, phone, on paper or in person (``services.enter_submission``)."""
+    _require(services.can_moderate(request.user))
+    page = get_object_or_404(ConsultationPage, pk=page_id)
+    status = 200
+    if request.method == "POST":
+        form = StaffSubmissionForm(request.POST, request.FILES, page=page)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                submission = services.enter_submission(
+                    page, user=request.user, channel=data["channel"], received_at=data["received_at"],
+                    notice_delivery=data["notice_delivery"], full_name=data["full_name"], email=data["email"],
+                    phone=data["phone"], represents=data["represents"], area=data["area"], title=data["title"],
+                    content=data["content"], place=data["place"], attachment=data.get("attachment"),
+                    posted_on=data.get("posted_on"), late_reason=data.get("late_reason", ""),
+                )
+            except services.ConsultationError as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            else:
+                messages.success(request, _("The submission %(reference)s has been entered and waits for moderation.")
+                                 % {"reference": submission.reference})
+                if submission.email:
+                    messages.info(request, _("The receipt is sent to %(email)s.") % {"email": submission.email})
+                else:
+                    messages.info(request, _(
+                        "The person has no e-mail address: a task to call them at %(phone)s with the reference number "
+                        "has been sent to staff."
+                    ) % {"phone": submission.phone})
+                return redirect("participation_submission", submission.pk)
+        else:
+            status = 400
+    else:
+        form = StaffSubmissionForm(page=page)
+    response = _admin_render(request, "forms/consultations/admin_add_submission.html", {
+        "page_title": _("Add a consultation submission"), "page_subtitle": page.title, "header_icon": "plus",
+        "consultation": page, "form": form, "last_day_of_posting": services.last_day_of_posting(page),
+    })
+    response.status_code = status
+    return response
+
+
 def admin_urls():
     return [
+        path("participation/consultations/<int:page_id>/add-submission/", add_submission,
+             name="participation_add_submission"),
         path("participation/submissions/", submission_list, name="participation_submissions"),
         path("participation/submissions/<int:pk>/", submission_detail, name="participation_submission"),
         path("participation/submissions/<int:pk>/moderate/", moderate_submission,

@@ -124,6 +124,12 @@ class DataProtectionNotice(index.Indexed, models.Model):
     def get_absolute_url(self):
         return reverse("strategy_forms:data_protection_notice", args=[self.pk])
 
+    @classmethod
+    def for_page(cls, page):
+        """The notice a form page gives people: its own, or the default one (None when there is none)."""
+        notice = getattr(page, "data_protection_notice", None) if page is not None else None
+        return notice or cls.objects.filter(is_default=True).first()
+
     def sections(self):
         return [(label, getattr(self, name)) for name, label in self.SECTIONS if getattr(self, name)]
 

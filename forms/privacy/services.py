@@ -4,8 +4,9 @@
   (``forms.privacy.tasks.anonymise_expired_personal_data``); anonymises what is past the retention period of
   its page: workshops from the end of the last session, consultations from their end, working-group
   sign-ups from the end of the sign-up, survey answers from their own submission.
-* ``find(email)`` / ``export(email)`` / ``erase(email, user=...)``: everything held about one
-  address, for a request under GDPR Art. 15, 17 and 20.
+* ``find(email, phone=...)`` / ``export(...)`` / ``erase(..., user=...)``: everything held about one
+  address or phone number (people who signed up by phone have no address), for a request under
+  GDPR Art. 15, 17 and 20.
 
 Anonymising replaces names, e-mail addresses, phone numbers and free text, deletes attachments and
 blanks the addresses of the outbox messages about those records; it keeps the rows with their
@@ -18,13 +19,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from ..consultations.models import ConsultationPage, ConsultationSubmission
+from ..phones import phone_key
 from ..surveys.models import SurveyPage
 from ..working_groups.models import WorkingGroupSignup, WorkingGroupSignupPage
 from ..workshops import services as workshop_services
@@ -48,6 +50,12 @@ def anonymous_email(prefix, pk):
 
 def email_hash(email):
     return hashlib.sha256(normalise_email(email).encode()).hexdigest()
+
+
+def person_hash(email="", phone=""):
+    """What a request register row keeps of the person: the hash of the address, else of "tel:<digits>"."""
+    email = normalise_email(email)
+    return email_hash(email) if email else hashlib.sha256(f"tel:{phone_key(phone)}".encode()).hexdigest()
 
 
 def normalise_email(email):
@@ -119,6 +127,7 @@ def _anonymise_signups(signups, now):
         signup.phone = signup.motivation = ""
         signup.form_data = {}
         signup.anonymised_at = now
+        # The channel, the dates and who entered it are kept: not the person's data. ``phone_key`` goes with phone.
         signup.save(update_fields=["full_name", "email", "phone", "motivation", "form_data", "anonymised_at"])
         _relabel_log_entries(signup)
         done.append(signup.pk)
@@ -138,13 +147,13 @@ def _anonymise_submissions(submissions, now):
             transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
         submission.full_name = ANONYMISED_NAME
         submission.email = anonymous_email("k", submission.pk)
-        submission.phone = submission.content = submission.place = ""
+        submission.phone = submission.content = submission.place = submission.late_reason = ""
         submission.attachment = ""
         submission.attachment_name = submission.attachment_content_type = ""
         submission.form_data = {}
         submission.anonymised_at = now
         submission.save(update_fields=[
-            "full_name", "email", "phone", "content", "place", "attachment", "attachment_name",
+            "full_name", "email", "phone", "content", "place", "late_reason", "attachment", "attachment_name",
             "attachment_content_type", "form_data", "anonymised_at",
         ])
         _relabel_log_entries(submission)
@@ -273,6 +282,7 @@ class PersonalData:
     submissions: list
     survey_answers: list
     notifications: list
+    phone: str = ""
 
     def counts(self):
         return {
@@ -288,47 +298,82 @@ class PersonalData:
         return sum(self.counts().values())
 
 
-def _mentions(value, email):
+def _mentions(value, email="", phone_digits=""):
+    """Whether a form answer (text, list or mapping of them) is the address or the phone number."""
     if isinstance(value, str):
-        return value.strip().lower() == email
+        return bool(email and value.strip().lower() == email) or bool(phone_digits and phone_key(value) == phone_digits)
     if isinstance(value, list | tuple):
-        return any(_mentions(item, email) for item in value)
+        return any(_mentions(item, email, phone_digits) for item in value)
     if isinstance(value, dict):
-        return any(_mentions(item, email) for item in value.values())
+        return any(_mentions(item, email, phone_digits) for item in value.values())
     return False
 
 
-def find(email):
-    """Every record held about ``email`` (compared without letter case)."""
+# Shorter digit strings (a house number, a year) are not taken for a phone number.
+MIN_PHONE_DIGITS = 7
+
+
+def find(email="", phone=""):
+    """Every record held about ``email`` (compared without letter case) or ``phone`` (compared by its
+    digits, so "600 100 200" finds "600-100-200" and "+48 600100200"); with both, records of either."""
     email = normalise_email(email)
-    if not email:
-        return PersonalData(email, [], [], [], [], [])
+    digits = phone_key(phone)
+    if len(digits) < MIN_PHONE_DIGITS:
+        digits = ""
+    if not email and not digits:
+        return PersonalData(email, [], [], [], [], [], phone="")
     from notifications.models import Notification
 
+    def by_contact(queryset):
+        condition = Q(pk__in=[])
+        if email:
+            condition |= Q(email__iexact=email)
+        if digits:
+            condition |= Q(phone_key=digits)
+        return queryset.filter(condition)
+
+    registrations = Registration.objects.select_related("session", "page").order_by("pk")
+    found = list(registrations.filter(email__iexact=email)) if email else []
+    if digits:
+        known = {registration.pk for registration in found}
+        # Registrations keep the number as typed: compared by its digits.
+        found += [r for r in registrations.exclude(phone="") if r.pk not in known and phone_key(r.phone) == digits]
+        found.sort(key=lambda registration: registration.pk)
+    signups = list(by_contact(WorkingGroupSignup.objects.select_related("group", "page")).order_by("pk"))
+    submissions = list(
+        by_contact(ConsultationSubmission.objects.select_related("area", "page", "assessment")).order_by("pk")
+    )
+
     survey_pages = SurveyPage.objects.values_list("pk", flat=True)
-    survey_answers = [
-        submission
-        for submission in FormSubmission.objects.filter(page_id__in=survey_pages, form_data__icontains=email)
-        .select_related("page").order_by("pk")
-        if _mentions(submission.form_data, email)
-    ]
-    notifications = [
-        notification
-        for notification in Notification.objects.filter(recipients__icontains=email).order_by("pk")
-        if email in [address.lower() for address in notification.recipient_list]
-    ]
+    answers = FormSubmission.objects.filter(page_id__in=survey_pages).select_related("page").order_by("pk")
+    if not digits:
+        answers = answers.filter(form_data__icontains=email)
+    survey_answers = [submission for submission in answers if _mentions(submission.form_data, email, digits)]
+
+    notifications = []
+    if email:
+        notifications = [
+            notification
+            for notification in Notification.objects.filter(recipients__icontains=email).order_by("pk")
+            if email in [address.lower() for address in notification.recipient_list]
+        ]
+    if digits:
+        # A person without e-mail got no message; the staff's messages about their records name them.
+        known = {notification.pk for notification in notifications}
+        about = Q(pk__in=[])
+        for model, records in ((Registration, found), (WorkingGroupSignup, signups),
+                               (ConsultationSubmission, submissions)):
+            if records:
+                about |= Q(content_type=ContentType.objects.get_for_model(model),
+                           object_id__in=[record.pk for record in records])
+        notifications += [n for n in Notification.objects.filter(about).order_by("pk") if n.pk not in known]
+        notifications.sort(key=lambda notification: notification.pk)
     return PersonalData(
         email=email,
-        registrations=list(
-            Registration.objects.filter(email__iexact=email).select_related("session", "page").order_by("pk")
-        ),
-        signups=list(
-            WorkingGroupSignup.objects.filter(email__iexact=email).select_related("group", "page").order_by("pk")
-        ),
-        submissions=list(
-            ConsultationSubmission.objects.filter(email__iexact=email)
-            .select_related("area", "page", "assessment").order_by("pk")
-        ),
+        phone=digits,
+        registrations=found,
+        signups=signups,
+        submissions=submissions,
         survey_answers=survey_answers,
         notifications=notifications,
     )
@@ -342,6 +387,7 @@ def as_json_data(data):
     """The person's data as JSON-serialisable structures (GDPR Art. 15 and 20)."""
     return {
         "email": data.email,
+        "phone": data.phone,
         "generated_at": _instant(timezone.now()),
         "workshop_registrations": [
             {
@@ -357,6 +403,7 @@ def as_json_data(data):
             {
                 "id": s.pk, "page": s.page.title, "group": s.group.name, "full_name": s.full_name, "email": s.email,
                 "phone": s.phone, "represents": s.represents, "motivation": s.motivation, "status": s.status,
+                "channel": s.channel, "received_at": _instant(s.arrived_at), "notice_delivery": s.notice_delivery,
                 "submitted_at": _instant(s.submit_time),
             }
             for s in data.signups
@@ -366,7 +413,9 @@ def as_json_data(data):
                 "id": s.pk, "reference": s.reference, "consultation": s.page.title, "full_name": s.full_name,
                 "email": s.email, "phone": s.phone, "represents": s.represents, "area": s.area.name,
                 "title": s.title, "content": s.content, "place": s.place, "attachment": s.attachment_name,
-                "status": s.status, "submitted_at": _instant(s.submit_time),
+                "status": s.status, "channel": s.channel, "received_at": _instant(s.arrived_at),
+                "posted_on": s.posted_on.isoformat() if s.posted_on else None, "notice_delivery": s.notice_delivery,
+                "submitted_at": _instant(s.submit_time),
             }
             for s in data.submissions
         ],
@@ -382,32 +431,32 @@ def as_json_data(data):
     }
 
 
-def _record_request(action, email, data, user):
+def _record_request(action, data, user):
     with transaction.atomic():
         request = PersonalDataRequest.objects.create(
-            action=action, email_hash=email_hash(email), records=data.counts(), requested_by=user
+            action=action, email_hash=person_hash(data.email, data.phone), records=data.counts(), requested_by=user
         )
         log(instance=request, action=EXPORT_ACTION if action == PersonalDataRequest.Action.EXPORT else ERASE_ACTION,
             user=user, data={"email_sha256": request.email_hash, "records": request.records})
     return request
 
 
-def export(email, *, user):
-    """Everything held about ``email`` as JSON data; the export is recorded and logged (hash only)."""
-    data = find(email)
-    _record_request(PersonalDataRequest.Action.EXPORT, data.email, data, user)
+def export(email="", *, user, phone=""):
+    """Everything held about ``email`` or ``phone`` as JSON data; the export is recorded and logged (hash only)."""
+    data = find(email, phone)
+    _record_request(PersonalDataRequest.Action.EXPORT, data, user)
     return as_json_data(data)
 
 
-def erase(email, *, user, now=None):
-    """Erase everything held about ``email`` on the person's request, in one transaction.
+def erase(email="", *, user, phone="", now=None):
+    """Erase everything held about ``email`` or ``phone`` on the person's request, in one transaction.
 
     Places the person still holds in sessions to come are cancelled through the registration
     service first (the first waiter is promoted); then every record is anonymised like at the end
     of the retention period. Returns the ``PersonalDataRequest`` (counts, no address)."""
     now = now or timezone.now()
     with transaction.atomic():
-        data = find(email)
+        data = find(email, phone)
         for registration in data.registrations:
             if registration.status in Registration.ACTIVE_STATUSES and registration.session.ends_at > now:
                 workshop_services.cancel(registration, by_staff=True, now=now)
@@ -419,5 +468,6 @@ def erase(email, *, user, now=None):
 
         # Messages about other records that were sent to the address (and the cancellation just queued).
         _blank(Notification.objects.filter(pk__in=[n.pk for n in data.notifications]))
-        _blank(Notification.objects.filter(recipients__iexact=data.email))
-        return _record_request(PersonalDataRequest.Action.ERASE, data.email, data, user)
+        if data.email:
+            _blank(Notification.objects.filter(recipients__iexact=data.email))
+        return _record_request(PersonalDataRequest.Action.ERASE, data, user)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..phones import phone_key
 from . import services
 from .models import DataProtectionNotice, PersonalDataRequest
 from .permissions import personal_data_view
@@ -28,7 +29,12 @@ class PersonalDataForm(forms.Form):
     ACTIONS = [("search", gettext_lazy("Find")), ("export", gettext_lazy("Download JSON")),
                ("erase", gettext_lazy("Erase"))]
 
-    email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=254)
+    email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=254, required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Phone number"), max_length=40, required=False,
+        help_text=gettext_lazy("For people who signed up by phone or on paper without an e-mail address. "
+                               "Compared by its digits: spaces, dashes and the +48 prefix do not matter."),
+    )
     action = forms.ChoiceField(choices=ACTIONS, initial="search", widget=forms.HiddenInput, required=False)
     confirm = forms.BooleanField(
         label=gettext_lazy("I confirm that the person asked for the erasure of their data and that their identity "
@@ -38,6 +44,11 @@ class PersonalDataForm(forms.Form):
 
     def clean(self):
         cleaned_data = super().clean()
+        if "email" in cleaned_data and not cleaned_data["email"] and len(phone_key(cleaned_data.get("phone"))) < (
+            services.MIN_PHONE_DIGITS
+        ):
+            self.add_error("email", _("Give the e-mail address or the phone number (at least %(digits)d digits).")
+                           % {"digits": services.MIN_PHONE_DIGITS})
         if cleaned_data.get("action") == "erase" and not cleaned_data.get("confirm"):
             self.add_error("confirm", _("Confirm the erasure request first."))
         return cleaned_data
@@ -45,21 +56,21 @@ class PersonalDataForm(forms.Form):
 
 @personal_data_view
 def personal_data_requests(request):
-    """Find everything held about one e-mail address; download it as JSON or erase it."""
+    """Find everything held about one e-mail address or phone number; download it as JSON or erase it."""
     found = None
     status = 200
     if request.method == "POST":
         form = PersonalDataForm(request.POST)
         action = request.POST.get("action") or "search"
         if form.is_valid():
-            email = form.cleaned_data["email"]
+            email, phone = form.cleaned_data["email"], form.cleaned_data["phone"]
             if action == "export":
-                return _json_download(services.export(email, user=request.user))
+                return _json_download(services.export(email, phone=phone, user=request.user))
             if action == "erase":
-                record = services.erase(email, user=request.user)
+                record = services.erase(email, phone=phone, user=request.user)
                 total = sum(record.records.values())
                 messages.success(request, _("Erased: %(count)d records were anonymised.") % {"count": total})
-            found = services.find(email)
+            found = services.find(email, phone)
         else:
             status = 400
     else:

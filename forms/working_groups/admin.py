@@ -210,3 +210,6 @@ def register_working_group_log_actions(actions):
         "strategy_forms.recommendations_hand_over", _("Hand recommendations to the mayor"),
         _("Agreed recommendations handed to the mayor"),
     )
+    actions.register_action(
+        "strategy_forms.signup_add", _("Add sign-up"), _("Working-group sign-up entered by staff")
+    )

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ..consultations.models import ThematicArea
 from . import services
-from .models import WorkingGroup, WorkingGroupSignup, WorkingGroupSignupPage
+from .models import Channel, NoticeDelivery, WorkingGroup, WorkingGroupSignup, WorkingGroupSignupPage
 
 SIGNUP_SLUG = "grupy-robocze"
 STRATEGY_EMAIL = "strategia@konstancinjeziorna.pl"
@@ -61,7 +61,16 @@ DEMO_PEOPLE = [
     ("Katarzyna Demo-Lewandowska", "katarzyna.demo@example.org", "aktywista", ["społeczna"]),
 ]
 
-# (title, area, represents, content, place, status, rejection reason, recommendation, justification, trends)
+# A resident without e-mail calls the office, as the strategy page invites ("lub telefonicznie pod
+# numerem (22) 484 23 90"): staff enter the sign-up; she is told by phone (the staff task).
+PHONE_SIGNUP = {
+    "full_name": "Halina Demo-Telefoniczna",
+    "phone": "600 000 101",
+    "represents": "mieszkaniec",
+    "group": "społeczna",
+    "motivation": "Od 30 lat działam w klubie seniora w Skolimowie; chcę mówić o potrzebach starszych mieszkańców "
+    "(zgłoszenie telefoniczne, demonstracyjne).",
+}
 def _publish(page):
     page.save_revision().publish()
 
@@ -71,6 +80,7 @@ def load(index):
     signup_page = _signup_page(index)
     _groups(signup_page, areas)
     _demo_signups(signup_page)
+    _demo_phone_signup(signup_page)
     return {"working_groups": signup_page, "areas": areas, "reviewer": _reviewer(signup_page)}
 
 
@@ -124,6 +134,33 @@ def _demo_signups(page):
             represents=represents, enforce_window=False,
             motivation="Mieszkam w gminie od lat i chcę pomóc w przygotowaniu strategii (zgłoszenie demonstracyjne).",
         )
+
+
+def _demo_phone_signup(page):
+    """One sign-up received by phone, entered by staff the next morning, without an e-mail address."""
+    person = PHONE_SIGNUP
+    if WorkingGroupSignup.objects.filter(page=page, email="", full_name=person["full_name"]).exists():
+        return
+    received_at = timezone.localtime().replace(hour=10, minute=15, second=0, microsecond=0) - datetime.timedelta(
+        days=1
+    )
+    received_at = max(received_at, page.signup_opens_at) if page.signup_opens_at else received_at
+    services.enter_signup(
+        page, user=_demo_staff(), channel=Channel.PHONE, received_at=received_at,
+        notice_delivery=NoticeDelivery.READ_OUT, groups=[page.working_groups.get(name=person["group"])],
+        full_name=person["full_name"], phone=person["phone"], represents=person["represents"],
+        motivation=person["motivation"],
+    )
+
+
+def _demo_staff():
+    # The superuser the demo command sets a password for (it may enter and moderate everything).
+    from strategy_pages.management.commands.load_demo_content import DEMO_ADMIN_USERNAME
+
+    admin, _ = get_user_model().objects.get_or_create(
+        username=DEMO_ADMIN_USERNAME, defaults={"email": "admin@example.org", "is_staff": True, "is_superuser": True}
+    )
+    return admin
 
 
 def _reviewer(page):

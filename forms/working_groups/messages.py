@@ -8,38 +8,62 @@ imports this module in every process).
 """
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from notifications.registry import message_builder
 from notifications.services import compose, enqueue
 
-from ..mail import admin_url, instant_key, page_url
-from .models import WorkingGroupSignup
+from ..mail import admin_url, instant_key, local_datetime, page_url, staff_task_recipients
+from .models import Channel, WorkingGroupSignup
 
 # Notification kinds (the outbox stores any kind that has a builder).
 SIGNUP_RECEIVED = "working_group_signup_received"
 SIGNUP_STAFF = "working_group_signup_staff"
 SIGNUP_ACCEPTED = "working_group_signup_accepted"
 SIGNUP_DECLINED = "working_group_signup_declined"
+# Staff tasks for a person without an e-mail address: tell them by phone.
+SIGNUP_PHONE_TASK = "working_group_signup_phone_task"
+DECISION_PHONE_TASK = "working_group_decision_phone_task"
 
 
 # Recording (inside the service transaction) -------------------------------------------------
 
 
+def _params(signups):
+    return {"signup_ids": [signup.pk for signup in signups]}
+
+
 def queue_signup_received(page, signups):
     """One confirmation to the person and one message to staff for all groups chosen in one form."""
     first = signups[0]
-    params = {"signup_ids": [signup.pk for signup in signups]}
     enqueue(key=f"wg-signup:{first.pk}:received", kind=SIGNUP_RECEIVED, recipients=[first.email],
-             target=first, page=page, params=params)
+             target=first, page=page, params=_params(signups))
+    queue_signup_staff(page, signups)
+
+
+def queue_signup_staff(page, signups):
+    first = signups[0]
     enqueue(key=f"wg-signup:{first.pk}:staff", kind=SIGNUP_STAFF, recipients=page.notification_recipients,
-             target=first, page=page, params=params)
+             target=first, page=page, params=_params(signups))
 
 
-def queue_signup_decision(signup, now):
-    """The person learns the decision; a later change of mind is a new message (the key has the time)."""
+def queue_signup_phone_task(page, signups, user=None):
+    """Instead of the confirmation, for a person without e-mail: staff call them. Returns the notification."""
+    first = signups[0]
+    return enqueue(key=f"wg-signup:{first.pk}:phone-task", kind=SIGNUP_PHONE_TASK,
+                    recipients=staff_task_recipients(page, user), target=first, page=page, params=_params(signups))
+
+
+def queue_signup_decision(signup, now, user=None):
+    """The person learns the decision; a later change of mind is a new message (the key has the time).
+    A person without e-mail is told by phone: staff get the task."""
+    page = signup.group.page
+    key = f"wg-signup:{signup.pk}:{signup.status}:{instant_key(now)}"
+    if not signup.email:
+        return enqueue(key=key, kind=DECISION_PHONE_TASK, recipients=staff_task_recipients(page, user),
+                        target=signup, page=page, params={"status": signup.status})
     kind = SIGNUP_ACCEPTED if signup.status == signup.Status.ACCEPTED else SIGNUP_DECLINED
-    enqueue(key=f"wg-signup:{signup.pk}:{signup.status}:{instant_key(now)}", kind=kind, recipients=[signup.email],
-             target=signup, page=signup.group.page)
+    return enqueue(key=key, kind=kind, recipients=[signup.email], target=signup, page=page)
 
 
 # Building (in the worker) -------------------------------------------------------------------
@@ -66,6 +90,10 @@ def signup_received(notification):
         "A group is formed when enough people sign up. We will let you know whether you have been "
         "accepted into the group.\n\n%(url)s"
     ) % {"name": signups[0].full_name, "page": page.title, "groups": _group_list(signups), "url": page_url(page)}
+    if signups[0].channel != Channel.ONLINE:
+        text = gettext("Your sign-up, received %(channel)s on %(date)s, has been entered by our staff.") % {
+            "channel": signups[0].get_channel_display(), "date": local_datetime(signups[0].arrived_at),
+        } + "\n\n" + text
     return compose(subject, text)
 
 
@@ -80,12 +108,14 @@ def signup_staff(notification):
     }
     text = gettext(
         "A new sign-up for the working groups (%(page)s).\n\nName: %(name)s\nE-mail: %(email)s\nPhone: %(phone)s\n"
-        "Represents: %(represents)s\nGroups:\n%(groups)s\n\nExperience and motivation:\n%(motivation)s\n\n"
-        "Accept or decline in the admin:\n%(url)s"
+        "Represents: %(represents)s\nGroups:\n%(groups)s\nReceived: %(channel)s, %(received)s\n\n"
+        "Experience and motivation:\n%(motivation)s\n\nAccept or decline in the admin:\n%(url)s"
     ) % {
         "page": page.title,
         "name": signup.full_name,
-        "email": signup.email,
+        "email": signup.email or "–",
+        "channel": signup.get_channel_display(),
+        "received": local_datetime(signup.arrived_at),
         "phone": signup.phone or "–",
         "represents": signup.represents,
         "groups": _group_list(signups),
@@ -123,3 +153,49 @@ def signup_accepted(notification):
 @message_builder(SIGNUP_DECLINED)
 def signup_declined(notification):
     return _decision_message(notification, "declined")
+
+
+def _task_values(signup):
+    return {
+        "name": signup.full_name,
+        "phone": signup.phone,
+        "page": signup.group.page.title,
+        "channel": signup.get_channel_display(),
+        "received": local_datetime(signup.arrived_at),
+        "entered_by": (signup.entered_by.get_full_name() or signup.entered_by.get_username()) if signup.entered_by
+        else "–",
+        "url": admin_url("participation_working_group_page", signup.group.page_id),
+    }
+
+
+@message_builder(SIGNUP_PHONE_TASK, label=_("sign-up without e-mail: call the person (staff)"))
+def signup_phone_task(notification):
+    signups = _signups(notification)
+    if not signups:
+        return None
+    values = {**_task_values(signups[0]), "groups": _group_list(signups)}
+    subject = gettext("Task: call %(name)s about the working-group sign-up") % values
+    text = gettext(
+        "%(name)s has no e-mail address, so the confirmation of the sign-up cannot be sent. Please call the "
+        "person at %(phone)s and confirm that the sign-up has been entered (%(page)s):\n%(groups)s\n\n"
+        "Received: %(channel)s, %(received)s\nEntered by: %(entered_by)s\n\n"
+        "Tell the person that a group is formed when enough people sign up, and that we will call them with "
+        "the decision.\n\nThe sign-ups in the admin:\n%(url)s"
+    ) % values
+    return compose(subject, text)
+
+
+@message_builder(DECISION_PHONE_TASK, label=_("working-group decision without e-mail: call the person (staff)"))
+def decision_phone_task(notification):
+    signup = WorkingGroupSignup.objects.select_related("group", "group__page", "entered_by").get(
+        pk=notification.object_id
+    )
+    if signup.status != notification.params.get("status"):
+        return None  # the decision was changed before the message went out: the newer one is queued
+    values = {**_task_values(signup), "group": signup.group.name, "status": signup.get_status_display()}
+    subject = gettext("Task: call %(name)s about the decision on the group “%(group)s”") % values
+    text = gettext(
+        "%(name)s has no e-mail address. Please call the person at %(phone)s and tell them the decision on "
+        "their sign-up for the working group “%(group)s”: %(status)s.\n\nThe sign-ups in the admin:\n%(url)s"
+    ) % values
+    return compose(subject, text)

@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
+from ..phones import phone_key
 from ..privacy.models import PersonalDataSettings
 
 TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol", "h2", "h3"]
@@ -41,6 +42,94 @@ DEFAULT_REPRESENTATION_CHOICES = (
 def default_representation_choices():
     # Evaluated when a page is created, in the language of the admin (Polish on this site).
     return "\n".join(str(choice) for choice in DEFAULT_REPRESENTATION_CHOICES)
+
+
+class Channel(models.TextChoices):
+    """How a sign-up or a submission reached the office. Shown in the lists, the exports and (counts
+    only) the public consultation report."""
+
+    ONLINE = "online", _("through the web form")
+    EMAIL = "email", _("by e-mail")
+    PHONE = "phone", _("by phone")
+    PAPER = "paper", _("on paper")
+    IN_PERSON = "in_person", _("in person")
+
+
+# What staff may choose when they enter something that arrived outside the web form.
+STAFF_CHANNELS = (Channel.EMAIL, Channel.PHONE, Channel.PAPER, Channel.IN_PERSON)
+
+
+class NoticeDelivery(models.TextChoices):
+    """How the person was given the data protection notice (GDPR Art. 13) when their data was collected."""
+
+    WEB_FORM = "web_form", _("shown with the web form")
+    READ_OUT = "read_out", _("read out on the phone")
+    PAPER_CLAUSE = "paper_clause", _("the information clause of the paper form")
+    EMAIL = "email", _("sent by e-mail")
+    HANDED_OVER = "handed_over", _("handed over in person")
+
+
+# The usual way per channel: the staff form starts with it.
+DEFAULT_NOTICE_DELIVERY = {
+    Channel.ONLINE: NoticeDelivery.WEB_FORM,
+    Channel.EMAIL: NoticeDelivery.EMAIL,
+    Channel.PHONE: NoticeDelivery.READ_OUT,
+    Channel.PAPER: NoticeDelivery.PAPER_CLAUSE,
+    Channel.IN_PERSON: NoticeDelivery.HANDED_OVER,
+}
+
+
+class ReceivedThroughChannel(models.Model):
+    """Abstract: what the sign-ups and the consultation submissions record about how they arrived.
+
+    A person without an e-mail address has an empty ``email`` (never a made-up address) and is
+    recognised by ``phone_key``, the digits of the phone number, filled on save.
+    """
+
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
+    received_at = models.DateTimeField(
+        _("received"), null=True, blank=True,
+        help_text=_("When it reached the office (the web form: when it was sent)."),
+    )
+    phone_key = models.CharField(_("phone number digits"), max_length=40, blank=True, editable=False, db_index=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notice_delivery = models.CharField(
+        _("data protection notice given"), max_length=20, choices=NoticeDelivery.choices,
+        default=NoticeDelivery.WEB_FORM,
+    )
+    data_protection_notice = models.ForeignKey(
+        "strategy_forms.DataProtectionNotice",
+        verbose_name=_("data protection notice"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.phone_key = phone_key(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields and "phone_key" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "phone_key"]
+        super().save(*args, **kwargs)
+
+    @property
+    def arrived_at(self):
+        return self.received_at or self.submit_time
+
+    @property
+    def entered_by_staff(self):
+        return self.channel != Channel.ONLINE
 
 
 class ParticipationFormPage(PersonalDataSettings, AbstractForm):
@@ -169,6 +258,9 @@ class WorkingGroupSignupPage(ParticipationFormPage):
             ("group", _("Working group")),
             ("status", _("Status")),
             ("motivation", _("Experience and motivation")),
+            ("channel", _("Channel")),
+            ("received_at", _("Received")),
+            ("notice_delivery", _("Data protection notice given")),
             ("submit_time", _("Submission date")),
         ]
 
@@ -254,7 +346,7 @@ class WorkingGroup(models.Model):
         return self.merged_into_id is not None
 
 
-class WorkingGroupSignup(AbstractFormSubmission):
+class WorkingGroupSignup(ReceivedThroughChannel, AbstractFormSubmission):
     """One person's sign-up for one working group (a person choosing three groups has three rows).
 
     The form builder's submission class, so Wagtail's submissions listing and export work.
@@ -273,11 +365,12 @@ class WorkingGroupSignup(AbstractFormSubmission):
         WorkingGroup, verbose_name=_("working group"), on_delete=models.PROTECT, related_name="signups"
     )
     full_name = models.CharField(_("full name"), max_length=200)
-    # Stored lower-cased so the uniqueness constraint ignores letter case.
-    email = models.EmailField(_("e-mail"), max_length=254)
+    # Stored lower-cased so the uniqueness constraint ignores letter case; empty for a person who
+    # signed up by phone or on paper without one (then the phone number identifies them).
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     represents = models.CharField(_("represents"), max_length=100)
-    motivation = models.TextField(_("experience and motivation"))
+    motivation = models.TextField(_("experience and motivation"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     # Set when the personal data was anonymised (retention period or erasure, forms.privacy.services).
@@ -290,8 +383,17 @@ class WorkingGroupSignup(AbstractFormSubmission):
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "email"],
-                condition=Q(status__in=["pending", "accepted"]),
+                condition=Q(status__in=["pending", "accepted"]) & ~Q(email=""),
                 name="one_active_signup_per_email_and_group",
+            ),
+            # People without an e-mail address are told apart by their phone number.
+            models.UniqueConstraint(
+                fields=["group", "phone_key"],
+                condition=Q(status__in=["pending", "accepted"], email="") & ~Q(phone_key=""),
+                name="one_active_signup_per_phone_and_group",
+            ),
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone_key=""), name="signup_has_email_or_phone",
             ),
         ]
         permissions = [("manage_working_groups", _("Can manage working-group sign-ups"))]
@@ -313,6 +415,9 @@ class WorkingGroupSignup(AbstractFormSubmission):
             "group": str(self.group),
             "status": self.get_status_display(),
             "motivation": self.motivation,
+            "channel": self.get_channel_display(),
+            "received_at": self.arrived_at,
+            "notice_delivery": self.get_notice_delivery_display(),
         }
 
 

@@ -20,8 +20,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from ..exceptions import RegistrationError
+from ..phones import phone_key
+from ..privacy.models import DataProtectionNotice
 from . import messages
-from .models import GroupRecommendations, RecommendedGoal, WorkingGroup, WorkingGroupSignup
+from .models import (
+    STAFF_CHANNELS,
+    Channel,
+    GroupRecommendations,
+    NoticeDelivery,
+    RecommendedGoal,
+    WorkingGroup,
+    WorkingGroupSignup,
+)
 
 Status = WorkingGroupSignup.Status
 RecommendationsState = GroupRecommendations.State
@@ -34,6 +44,10 @@ REVIEWER_PERMISSIONS = (
 )
 
 DUPLICATE_MESSAGE = _("You have already signed up for this group with this e-mail address.")
+# What staff read when they enter a sign-up for someone already in the group.
+DUPLICATE_EMAIL_STAFF_MESSAGE = _("A person with this e-mail address has already signed up for this group.")
+DUPLICATE_PHONE_MESSAGE = _("A person with this phone number has already signed up for this group.")
+ADD_ACTION = "strategy_forms.signup_add"
 
 
 class WorkingGroupError(RegistrationError):
@@ -66,6 +80,14 @@ class StaleVersion(RecommendationsError):
 
 class NothingToHandOver(RecommendationsError):
     message = _("Only a version agreed by the group can be handed to the mayor.")
+
+
+class InvalidEntry(WorkingGroupError):
+    message = _("The sign-up could not be entered: check the channel, the date and the contact details.")
+
+
+class ArrivedOutsideWindow(SignupClosed):
+    message = _("The sign-up arrived when sign-up for the working groups was not open.")
 
 
 @dataclass(frozen=True)
@@ -154,40 +176,98 @@ def sign_up(page, *, groups, full_name, email, represents, motivation, phone="",
     now = now or timezone.now()
     if enforce_window and not page.signup_is_open(now):
         raise SignupClosed()
-    group_ids = sorted({group.pk if isinstance(group, WorkingGroup) else int(group) for group in groups})
-    if not group_ids:
-        raise ValueError("No group chosen.")
     email = normalise_email(email)
-    outcomes = []
     with transaction.atomic():
-        chosen = {group.pk: group for group in page.open_groups().filter(pk__in=group_ids)}
-        if len(chosen) != len(group_ids):
-            raise ValueError(f"Groups {group_ids} are not all open groups of page {page.pk}.")
-        for group_id in group_ids:
-            outcomes.append(
-                _sign_up_for_group(
-                    page, chosen[group_id], full_name=full_name.strip(), email=email, phone=phone.strip(),
-                    represents=represents, motivation=motivation.strip(), now=now,
-                )
-            )
+        outcomes = _create_signups(
+            page, groups, now=now, full_name=full_name, email=email, phone=phone, represents=represents,
+            motivation=motivation, channel=Channel.ONLINE, received_at=now, notice_delivery=NoticeDelivery.WEB_FORM,
+            entered_by=None,
+        )
         created = [outcome.signup for outcome in outcomes if outcome.created]
         if created:
             messages.queue_signup_received(page, created)
     return outcomes
 
 
-def _sign_up_for_group(page, group, **fields):
-    if group.signups.filter(email=fields["email"], status__in=WorkingGroupSignup.ACTIVE_STATUSES).exists():
-        return SignupOutcome(group, message=DUPLICATE_MESSAGE)
-    now = fields.pop("now")
+def enter_signup(page, *, user, channel, received_at, notice_delivery, groups, full_name, represents, email="",
+                 phone="", motivation="", now=None):
+    """A form administrator enters a sign-up that arrived by e-mail, phone, on paper or in person.
+
+    The public form's rules hold: only the page's open groups, nobody twice in a group (by e-mail, or
+    by phone number for a person without e-mail), and the sign-up window, measured at ``received_at``
+    (when it reached the office), not at the moment it is typed in. The person gets the usual
+    confirmation when they have an e-mail address; otherwise staff get a task to call them. Each row
+    is a Wagtail log entry. Returns one ``SignupOutcome`` per group, like ``sign_up``.
+    """
+    _require_manager(user)
+    now = now or timezone.now()
+    email, phone = normalise_email(email), (phone or "").strip()
+    _check_entry(channel, notice_delivery, received_at, email, phone, now)
+    if not page.signup_is_open(received_at):
+        raise ArrivedOutsideWindow()
+    with transaction.atomic():
+        outcomes = _create_signups(
+            page, groups, now=now, full_name=full_name, email=email, phone=phone, represents=represents,
+            motivation=motivation, channel=channel, received_at=received_at, notice_delivery=notice_delivery,
+            entered_by=user,
+        )
+        created = [outcome.signup for outcome in outcomes if outcome.created]
+        for signup in created:
+            log(signup, ADD_ACTION, user=user, data={
+                "group": signup.group.name, "channel": channel, "received_at": received_at.isoformat(),
+                "notice_delivery": notice_delivery,
+            })
+        if created:
+            if email:
+                messages.queue_signup_received(page, created)
+            else:
+                messages.queue_signup_staff(page, created)
+                messages.queue_signup_phone_task(page, created, user)
+    return outcomes
+
+
+def _check_entry(channel, notice_delivery, received_at, email, phone, now):
+    if channel not in STAFF_CHANNELS:
+        raise InvalidEntry(_("Choose how the sign-up arrived."))
+    if notice_delivery not in NoticeDelivery.values:
+        raise InvalidEntry(_("Choose how the person was given the data protection notice."))
+    if received_at is None or received_at > now:
+        raise InvalidEntry(_("The date of arrival cannot be in the future."))
+    if not email and not phone_key(phone):
+        raise InvalidEntry(_("Give the phone number or the e-mail address of the person."))
+
+
+def _create_signups(page, groups, *, now, **fields):
+    group_ids = sorted({group.pk if isinstance(group, WorkingGroup) else int(group) for group in groups})
+    if not group_ids:
+        raise ValueError("No group chosen.")
+    chosen = {group.pk: group for group in page.open_groups().filter(pk__in=group_ids)}
+    if len(chosen) != len(group_ids):
+        raise ValueError(f"Groups {group_ids} are not all open groups of page {page.pk}.")
+    fields.update(
+        full_name=fields["full_name"].strip(), phone=(fields["phone"] or "").strip(),
+        motivation=(fields["motivation"] or "").strip(), data_protection_notice=DataProtectionNotice.for_page(page),
+    )
+    return [_sign_up_for_group(page, chosen[group_id], now=now, **fields) for group_id in group_ids]
+
+
+def _duplicate_message(fields):
+    if not fields["email"]:
+        return DUPLICATE_PHONE_MESSAGE
+    return DUPLICATE_EMAIL_STAFF_MESSAGE if fields["entered_by"] is not None else DUPLICATE_MESSAGE
+
+
+def _sign_up_for_group(page, group, *, now, **fields):
+    if _active_in(group, fields["email"], phone_key(fields["phone"])):
+        return SignupOutcome(group, message=_duplicate_message(fields))
     try:
-        # The savepoint keeps the other groups if the unique constraint fires (a parallel request).
+        # The savepoint keeps the other groups if a unique constraint fires (a parallel request).
         with transaction.atomic():
             signup = WorkingGroupSignup.objects.create(
                 page=page, group=group, form_data={}, status=Status.PENDING, status_changed_at=now, **fields
             )
     except IntegrityError:
-        return SignupOutcome(group, message=DUPLICATE_MESSAGE)
+        return SignupOutcome(group, message=_duplicate_message(fields))
     return SignupOutcome(group, signup)
 
 
@@ -228,7 +308,7 @@ def _decide(signup, status, *, user, now=None):
             raise AlreadyInGroup() from exc
         action = "strategy_forms.signup_accept" if status == Status.ACCEPTED else "strategy_forms.signup_decline"
         log(signup, action, user=user, data={"group": signup.group.name, "previous_status": previous})
-        messages.queue_signup_decision(signup, now)
+        messages.queue_signup_decision(signup, now, user=user)
     return DecisionOutcome(signup, changed=True)
 
 
@@ -242,7 +322,7 @@ def move(signup, to_group, *, user, now=None):
             raise InvalidMerge()
         if to_group.pk == signup.group_id:
             return signup
-        if signup.is_active and _active_in(to_group, signup.email):
+        if signup.is_active and _active_in(to_group, signup.email, signup.phone_key):
             raise AlreadyInGroup()
         from_group = signup.group
         signup.group = to_group
@@ -270,7 +350,7 @@ def merge(source, target, *, user, now=None):
             raise InvalidMerge()
         moved = duplicates = 0
         for signup in source.signups.select_for_update().order_by("pk"):
-            if signup.is_active and _active_in(target, signup.email):
+            if signup.is_active and _active_in(target, signup.email, signup.phone_key):
                 signup.status, signup.status_changed_at = Status.MERGED, now
                 signup.save(update_fields=["status", "status_changed_at"])
                 duplicates += 1
@@ -286,8 +366,15 @@ def merge(source, target, *, user, now=None):
     return MergeOutcome(source, target, moved, duplicates)
 
 
-def _active_in(group, email):
-    return group.signups.filter(email=email, status__in=WorkingGroupSignup.ACTIVE_STATUSES).exists()
+def _active_in(group, email, phone_digits=""):
+    """Whether the person (by e-mail; without one, by phone number) has an active sign-up in ``group``.
+
+    A person without e-mail matches anyone in the group with the same phone number, with or without
+    an e-mail address: staff must not add by phone someone who already signed up online."""
+    active = group.signups.filter(status__in=WorkingGroupSignup.ACTIVE_STATUSES)
+    if email:
+        return active.filter(email=email).exists()
+    return bool(phone_digits) and active.filter(phone_key=phone_digits).exists()
 
 
 def page_tree_has_participation_data(page):

@@ -19,7 +19,7 @@ from notifications.admin_access import forbidden_as_403
 
 from ..abuse import protect_form_post
 from . import services
-from .forms import AgreeRecommendationsForm, MergeGroupsForm, MoveSignupForm
+from .forms import AgreeRecommendationsForm, MergeGroupsForm, MoveSignupForm, StaffSignupForm
 from .models import GroupRecommendations, WorkingGroupSignup, WorkingGroupSignupPage
 
 # Wagtail's snippet views of the recommendations (``admin.RecommendationsViewSet``).
@@ -91,7 +91,9 @@ def signup_page_groups(request, page_id):
     page = get_object_or_404(WorkingGroupSignupPage, pk=page_id)
     groups = services.groups_with_counts(page)
     signups = {}
-    for signup in WorkingGroupSignup.objects.filter(group__page=page).order_by("status", "pk"):
+    for signup in WorkingGroupSignup.objects.filter(group__page=page).select_related("entered_by").order_by(
+        "status", "pk"
+    ):
         signups.setdefault(signup.group_id, []).append(signup)
     for group in groups:
         group.people = signups.get(group.pk, [])
@@ -124,10 +126,15 @@ def decide_signup(request, pk):
     except services.WorkingGroupError as exc:
         messages.error(request, exc.message)
     else:
-        if outcome.changed:
+        if outcome.changed and signup.email:
             messages.success(request, _("%(name)s: %(status)s. The person will be notified by e-mail.") % {
                 "name": signup.full_name, "status": outcome.signup.get_status_display(),
             })
+        elif outcome.changed:
+            messages.success(request, _(
+                "%(name)s: %(status)s. The person has no e-mail address: call them at %(phone)s (the task has been "
+                "sent to staff)."
+            ) % {"name": signup.full_name, "status": outcome.signup.get_status_display(), "phone": signup.phone})
     return _back_to_groups(signup)
 
 
@@ -227,6 +234,58 @@ def agree_recommendations(request, pk):
 
 @require_admin_access
 @forbidden_as_403
+def add_signup(request, page_id):
+    """Enter a sign-up that arrived by e-mail, phone, on paper or in person (``services.enter_signup``)."""
+    _require(services.can_manage(request.user))
+    page = get_object_or_404(WorkingGroupSignupPage, pk=page_id)
+    status = 200
+    if request.method == "POST":
+        form = StaffSignupForm(request.POST, page=page)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                outcomes = services.enter_signup(
+                    page, user=request.user, channel=data["channel"], received_at=data["received_at"],
+                    notice_delivery=data["notice_delivery"], groups=data["groups"], full_name=data["full_name"],
+                    email=data["email"], phone=data["phone"], represents=data["represents"],
+                    motivation=data["motivation"],
+                )
+            except services.WorkingGroupError as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            else:
+                created = [outcome for outcome in outcomes if outcome.created]
+                refused = [outcome for outcome in outcomes if not outcome.created]
+                if created:
+                    for outcome in refused:
+                        messages.warning(request, f"{outcome.group.name}: {outcome.message}")
+                    messages.success(request, _("%(name)s signed up for: %(groups)s.") % {
+                        "name": data["full_name"], "groups": ", ".join(outcome.group.name for outcome in created),
+                    })
+                    if data["email"]:
+                        messages.info(request, _("The confirmation is sent to %(email)s.") % {"email": data["email"]})
+                    else:
+                        messages.info(request, _(
+                            "The person has no e-mail address: a task to call them at %(phone)s has been sent to staff."
+                        ) % {"phone": data["phone"]})
+                    return _back_to_groups(page.pk)
+                for outcome in refused:
+                    form.add_error(None, f"{outcome.group.name}: {outcome.message}")
+                status = 409
+        else:
+            status = 400
+    else:
+        form = StaffSignupForm(page=page)
+    response = _admin_render(request, "forms/working_groups/admin_add_signup.html", {
+        "page_title": _("Add a working-group sign-up"), "page_subtitle": page.title, "header_icon": "plus",
+        "signup_page": page, "form": form, "groups": services.groups_with_counts(page),
+    })
+    response.status_code = status
+    return response
+
+
+@require_admin_access
+@forbidden_as_403
 @require_POST
 def hand_over_recommendations(request, pk):
     document = _editable_document(request, pk)
@@ -245,6 +304,7 @@ def admin_urls():
              name="participation_recommendations_agree"),
         path("participation/recommendations/<int:pk>/hand-over/", hand_over_recommendations,
              name="participation_recommendations_hand_over"),
+        path("participation/working-groups/<int:page_id>/add/", add_signup, name="participation_add_signup"),
         path("participation/working-groups/", signup_pages, name="participation_working_groups"),
         path("participation/working-groups/<int:page_id>/", signup_page_groups,
              name="participation_working_group_page"),

@@ -4,7 +4,14 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from forms.models import ConsultationPage, WorkingGroup, WorkingGroupSignup, WorkingGroupSignupPage
+from forms.models import (
+    ConsultationPage,
+    ConsultationSubmission,
+    WorkingGroup,
+    WorkingGroupSignup,
+    WorkingGroupSignupPage,
+)
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +45,12 @@ def test_demo_loads_twice_and_shows_the_participation_pages(mailoutbox):
     social = WorkingGroup.objects.get(name="społeczna").recommendations
     assert social.state == "agreed" and social.agreed_revision_id == social.latest_revision_id
     assert 'name="title"' in client.get(open_now.url).content.decode()
+
+    # One of each as they arrive at the office: a phone call without e-mail, a late letter with its scan.
+    by_phone = WorkingGroupSignup.objects.get(channel="phone")
+    assert (by_phone.email, by_phone.notice_delivery, by_phone.group.name) == ("", "read_out", "społeczna")
+    assert Notification.objects.filter(kind="working_group_signup_phone_task", object_id=by_phone.pk).count() == 1
+    letter = ConsultationSubmission.objects.get(channel="paper")
+    assert letter.page_id == ended.pk and letter.posted_on is not None and letter.received_at > ended.ends_at
+    assert letter.attachment and letter.status == "accepted" and letter.late_reason
+    assert "na papierze – 1" in report_html and "Demo-Listowny" not in report_html

@@ -72,6 +72,11 @@ CASES = {
         "post", lambda o: ({"pk": o["signup"].pk}, {"decision": "accept"}), "form_admin"),
     "admin/participation/sign-ups/<int:pk>/move/": (
         "post", lambda o: ({"pk": o["signup"].pk}, {"group": o["other_group"].pk}), "form_admin"),
+    # Entering what arrived by e-mail, phone or on paper: form administrators (they manage and moderate).
+    "admin/participation/working-groups/<int:page_id>/add/": (
+        "get", lambda o: ({"page_id": o["signup_page"].pk}, {}), "form_admin"),
+    "admin/participation/consultations/<int:page_id>/add-submission/": (
+        "get", lambda o: ({"page_id": o["consultation"].pk}, {}), "form_admin"),
     "admin/participation/submissions/": ("get", lambda o: ({}, {}), "form_admin"),
     "admin/participation/submissions/<int:pk>/": ("get", lambda o: ({"pk": o["submission"].pk}, {}), "form_admin"),
     "admin/participation/submissions/<int:pk>/moderate/": (
