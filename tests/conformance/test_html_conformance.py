@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
 
 from .crawl import crawl
 from .vnu import check_html_files
@@ -44,6 +45,15 @@ def test_every_public_page_and_form_error_state_is_valid_html(client, demo_conte
         assert 'id="form-errors"' in html, (action, response.status_code)  # the error state, not another page
         documents[f"errors {page_path} -> {action}"] = html
     assert sum(name.startswith("errors") for name in documents) >= 4
+    # The error pages that no link leads to: 400 (a request the server cannot read), 403, 500.
+    bad_request = client.get("/", HTTP_HOST="bad host name")
+    assert bad_request.status_code == 400
+    documents["page 400"] = bad_request.content.decode()
+    documents["page 403"] = render_to_string("403.html")
+    documents["page 500"] = render_to_string("500.html")
+    cancel = client.get("/rejestracja/anuluj/nie-ma-takiego-tokenu/")
+    assert cancel.status_code in (400, 404, 200)
+    documents["page cancel with a bad token"] = cancel.content.decode()
 
     # A canary the checker must reject: proves it ran over the files and reports what it finds.
     documents["canary"] = '<!DOCTYPE html><html lang="pl"><title>x</title><p id="a"><p id="a">'
