@@ -11,7 +11,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 from strategy_pages import views as strategy_views
 
 
-
 class StaticRedirectView(RedirectView):
     """To a static file, its URL resolved per request (the hashed name exists only after collectstatic)."""
 

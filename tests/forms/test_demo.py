@@ -8,8 +8,8 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from forms import demo
-from forms.workshops import demo as workshop_demo
 from forms.models import FormIndexPage, SurveyPage, WorkshopPage
+from forms.workshops import demo as workshop_demo
 from strategy_pages.models import HomePage, NewsIndexPage, NewsPage
 
 pytestmark = pytest.mark.django_db
