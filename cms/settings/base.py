@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed by the application (static files come compressed from WhiteNoise, above); off with
+    # GZIP_RESPONSES=0 when a front server (nginx) compresses. Outside the page cache, so cached pages too.
+    *(["django.middleware.gzip.GZipMiddleware"] if env_bool("GZIP_RESPONSES", True) else []),
     # Cached anonymous pages are answered here, before sessions, CSRF and the rest (strategy_pages/caching.py).
     "strategy_pages.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
