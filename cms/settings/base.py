@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Input no database column can hold (a 30-digit id, a NUL byte) is a 400, never a 500 (cms/middleware.py).
+    "cms.middleware.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"

@@ -6,7 +6,7 @@ Only validation lives here; the rules are in ``forms.working_groups.services``.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import PageChoicesField, ParticipantForm
+from ..fields import BoundedModelChoiceField, PageChoicesField, ParticipantForm
 from .models import WorkingGroup
 
 MOTIVATION_MAX_LENGTH = 3000
@@ -42,7 +42,7 @@ class WorkingGroupSignupForm(ParticipantForm):
 
 
 class MoveSignupForm(forms.Form):
-    group = forms.ModelChoiceField(label=_("Move to group"), queryset=WorkingGroup.objects.none())
+    group = BoundedModelChoiceField(label=_("Move to group"), queryset=WorkingGroup.objects.none())
 
     def __init__(self, *args, signup, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,8 +50,8 @@ class MoveSignupForm(forms.Form):
 
 
 class MergeGroupsForm(forms.Form):
-    source = forms.ModelChoiceField(label=_("Merge group"), queryset=WorkingGroup.objects.none())
-    target = forms.ModelChoiceField(label=_("into group"), queryset=WorkingGroup.objects.none())
+    source = BoundedModelChoiceField(label=_("Merge group"), queryset=WorkingGroup.objects.none())
+    target = BoundedModelChoiceField(label=_("into group"), queryset=WorkingGroup.objects.none())
 
     def __init__(self, *args, page, **kwargs):
         super().__init__(*args, **kwargs)
