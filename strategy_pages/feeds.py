@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.apps import apps
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -21,10 +22,10 @@ class NewsRssFeed(Feed):
         return self.index_page
 
     def _site_settings(self, index_page):
-        from .models import SiteSettings
-
+        # By name: the models import this module for their feed routes (no import cycle).
+        site_settings = apps.get_model("strategy_pages", "SiteSettings")
         site = index_page.get_site()
-        return SiteSettings.for_site(site) if site is not None else None
+        return site_settings.for_site(site) if site is not None else None
 
     def author_name(self, index_page):
         """The publisher: the municipality office (Atom requires an author, RFC 4287 §4.1.1)."""
