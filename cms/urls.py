@@ -1,12 +1,25 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from strategy_pages import views as strategy_views
+
+
+class StaticRedirectView(RedirectView):
+    """To a static file, its URL resolved per request (the hashed name exists only after collectstatic)."""
+
+    path = ""
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static_url(self.path)
+
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -16,6 +29,9 @@ urlpatterns = [
     path("szukaj/", strategy_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", strategy_views.RobotsView.as_view(), name="robots_txt"),
+    # Clients that ask for /favicon.ico without reading the page's <link rel="icon"> get the icon, not a 404.
+    path("favicon.ico", StaticRedirectView.as_view(path="icons/favicon.ico")),
+    path("apple-touch-icon.png", StaticRedirectView.as_view(path="icons/apple-touch-icon.png")),
 ]
 
 if settings.DEBUG:

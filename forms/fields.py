@@ -19,7 +19,59 @@ phone_validator = RegexValidator(
 )
 
 
-class PageChoicesField(forms.ModelMultipleChoiceField):
+# The largest primary key any supported database stores (a signed 64-bit integer): a longer number in
+# a form or a query string is no id of anything, and handed to the database it overflows (SQLite raises
+# OverflowError, PostgreSQL "value out of range"), which would be a 500.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value):
+    """An id from user input as an int, or None for anything that cannot be one (not ASCII digits, too big)."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+class BoundedIdsMixin:
+    """For model choice fields keyed by integer ids: values that cannot be an id are invalid choices, and
+    never reach the database."""
+
+    def _valid_ids(self, values):
+        for value in values:
+            if value in self.empty_values:
+                continue
+            if parse_id(value) is None:
+                raise forms.ValidationError(
+                    self.error_messages.get("invalid_pk_value") or self.error_messages["invalid_choice"],
+                    code="invalid_choice", params={"pk": value},
+                )
+
+    def to_python(self, value):
+        if isinstance(value, (list, tuple)):
+            return super().to_python(value)
+        self._valid_ids([value])
+        return super().to_python(value)
+
+    def _check_values(self, value):
+        try:
+            values = list(value)
+        except TypeError:
+            values = [value]
+        self._valid_ids(values)
+        return super()._check_values(value)
+
+
+class BoundedModelChoiceField(BoundedIdsMixin, forms.ModelChoiceField):
+    pass
+
+
+class BoundedModelMultipleChoiceField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class PageChoicesField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
     """Checkboxes limited to the page's own objects: any other id is an error, never a crash.
 
     Subclasses name the messages: ``required_message`` and ``not_on_page_message``."""

@@ -14,6 +14,7 @@ outbox sets them) or ``None`` when the message is no longer wanted.
 
 _builders = {}
 _labels = {}
+_envelopes = []
 
 
 def message_builder(kind, label=None):
@@ -43,3 +44,16 @@ def get_builder(kind):
         return _builders[kind]
     except KeyError:
         raise LookupError(f"No message builder registered for notification kind {kind!r}.") from None
+
+
+def message_envelope(function):
+    """Register ``function(notification, message)``, called on every built message before it is sent:
+    the place to set the sender and Reply-To that the app knows (the outbox knows no site settings)."""
+    if function not in _envelopes:
+        _envelopes.append(function)
+    return function
+
+
+def apply_envelopes(notification, message):
+    for function in _envelopes:
+        function(notification, message)

@@ -41,7 +41,7 @@ from django_q.conf import Conf
 from django_q.tasks import async_task
 
 from .models import Notification
-from .registry import get_builder
+from .registry import apply_envelopes, get_builder
 from .schedules import delete_schedule, set_schedule
 
 logger = logging.getLogger(__name__)
@@ -134,6 +134,7 @@ def send(notification_id, now=None):
 
     message.to = notification.recipient_list
     message.extra_headers["Message-ID"] = notification.message_id
+    apply_envelopes(notification, message)
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as exc:
@@ -265,12 +266,22 @@ def erase_recipients(target):
 # Composing -----------------------------------------------------------------
 
 
+# Every message is automatic (RFC 3834): vacation responders and other auto-responders must not answer
+# it, so out-of-office replies do not loop back; Exchange reads its own header for the same.
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
+
 def compose(subject, text, *, attachments=()):
     """A plain-text message with an HTML alternative made from the same text (escaped, links, paragraphs)."""
     context = {"subject": subject, "text": text, "site_name": _setting("WAGTAIL_SITE_NAME", "")}
     body = render_to_string("notifications/email/message.txt", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body)
+    headers = {**AUTOMATIC_HEADERS, "Content-Language": translation.get_language() or settings.LANGUAGE_CODE}
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, headers=headers)
     message.attach_alternative(render_to_string("notifications/email/message.html", context), "text/html")
     for attachment in attachments:
-        message.attach(*attachment)
+        # A ready MIME part (e.g. a calendar file with its own parameters) or (filename, content, mimetype).
+        if isinstance(attachment, tuple):
+            message.attach(*attachment)
+        else:
+            message.attach(attachment)
     return message

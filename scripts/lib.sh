@@ -34,6 +34,20 @@ ensure_venv() {
   "$PY" -m pip install -q --disable-pip-version-check -e "$spec"
 }
 
+VNU_PACKAGE="vnu-jar@26.9.27"
+ensure_vnu() {
+  # The Nu HTML Checker for tests/conformance: Java (Debian's default-jre-headless if java is absent)
+  # and vnu.jar from the npm registry, in var/vnu/ (the test looks there, or at $VNU_JAR).
+  command -v java >/dev/null || ensure_debian_packages default-jre-headless
+  command -v npm >/dev/null || ensure_debian_packages npm
+  local jar="$ROOT/var/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
+  if [ ! -f "$jar" ]; then
+    mkdir -p "$ROOT/var/vnu"
+    npm install --prefix "$ROOT/var/vnu" --no-audit --no-fund --silent "$VNU_PACKAGE" >/dev/null
+  fi
+  [ -f "$jar" ] || { echo "vnu.jar missing after npm install" >&2; return 1; }
+}
+
 free_port() {
   "$PY" - <<'PYEOF'
 import socket

@@ -7,6 +7,7 @@ documents by title), so loading twice changes nothing.
 import datetime
 import io
 import json
+from urllib.parse import urlsplit
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -239,12 +240,27 @@ def get_or_create_page(parent, model, slug, **fields):
     return page, True
 
 
-def load_home():
+def set_site_address(site, site_url):
+    """The default site at the address the demo is served at (``scripts/demo``: http://127.0.0.1:PORT),
+    so canonical links, og:url, the sitemap and feed items name the same host as robots.txt does."""
+    if not site_url:
+        return site
+    address = urlsplit(site_url)
+    if address.scheme not in ("http", "https") or not address.hostname:
+        raise ValueError(f"Not an http(s) address: {site_url!r}")
+    hostname, port = address.hostname, address.port or (443 if address.scheme == "https" else 80)
+    if (site.hostname, site.port) != (hostname, port):
+        site.hostname, site.port = hostname, port
+        site.save()
+    return site
+
+
+def load_home(site_url=None):
     """A HomePage as the default site's root, replacing Wagtail's placeholder "Welcome" page."""
     root = Page.get_first_root_node()
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site and isinstance(site.root_page.specific, HomePage):
-        return site.root_page.specific, site
+        return site.root_page.specific, set_site_address(site, site_url)
     home, created = get_or_create_page(root, HomePage, "strona-glowna", title=SITE_NAME, intro=HOME_INTRO)
     if site is None:
         site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
@@ -252,6 +268,7 @@ def load_home():
         site.root_page = home
     site.site_name = SITE_NAME
     site.save()
+    set_site_address(site, site_url)
     # Wagtail's install creates a plain Page called "Welcome"; it is of no use once the home page exists.
     for placeholder in Page.objects.filter(
         depth=2, slug="home", content_type=ContentType.objects.get_for_model(Page), numchild=0
@@ -260,9 +277,9 @@ def load_home():
     return home, site
 
 
-def load():
-    """Builds the demo site; returns the pages the other apps' demo code may need."""
-    home, site = load_home()
+def load(site_url=None):
+    """Builds the demo site (at ``site_url`` if given); returns the pages the other apps' demo code may need."""
+    home, site = load_home(site_url)
 
     workshops_image = get_or_create_image(WORKSHOPS_IMAGE_TITLE, _draw_workshop, "warsztaty-diagnostyczne.jpg")
     meteo_image = get_or_create_image("Meteo alert: burze", _draw_meteo, "meteo-alert-burze.jpg")

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed by the application (static files come compressed from WhiteNoise, above); off with
+    # GZIP_RESPONSES=0 when a front server (nginx) compresses. Outside the page cache, so cached pages too.
+    *(["django.middleware.gzip.GZipMiddleware"] if env_bool("GZIP_RESPONSES", True) else []),
     # Cached anonymous pages are answered here, before sessions, CSRF and the rest (strategy_pages/caching.py).
     "strategy_pages.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Input no database column can hold (a 30-digit id, a NUL byte) is a 400, never a 500 (cms/middleware.py).
+    "cms.middleware.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"

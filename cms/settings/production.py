@@ -28,7 +28,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60
 
 # Compressed, content-hashed static files from STATIC_ROOT (manage.py collectstatic), served by
 # WhiteNoise with far-future cache headers — or by nginx from the same directory (docs/deployment.md).
-STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+# The project's CSS is minified first (cms/storage.py).
+STORAGES["staticfiles"]["BACKEND"] = "cms.storage.MinifiedCompressedManifestStaticFilesStorage"
 WHITENOISE_MAX_AGE = int(os.environ.get("WHITENOISE_MAX_AGE", str(365 * 24 * 3600)))
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

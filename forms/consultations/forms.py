@@ -7,7 +7,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import LocalDateInput, ParticipantForm
+from ..fields import BoundedIdsMixin, BoundedModelChoiceField, LocalDateInput, ParticipantForm
 from ..working_groups.forms import StaffEntryForm
 from . import services
 from .models import Assessment, ThematicArea
@@ -15,7 +15,7 @@ from .models import Assessment, ThematicArea
 CONTENT_MAX_LENGTH = 10000
 
 
-class AreaChoiceField(forms.ModelChoiceField):
+class AreaChoiceField(BoundedIdsMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
 
@@ -137,7 +137,7 @@ class ModerationForm(forms.Form):
     DECISIONS = [("accept", _("Accept for review")), ("reject", _("Reject as off-topic"))]
 
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
-    area = forms.ModelChoiceField(label=_("Thematic area"), queryset=ThematicArea.objects.all(), empty_label=None)
+    area = BoundedModelChoiceField(label=_("Thematic area"), queryset=ThematicArea.objects.all(), empty_label=None)
     reason = forms.CharField(
         label=_("Reason for rejection"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the submission is rejected."),

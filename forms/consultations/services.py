@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import warnings
 from dataclasses import dataclass, field
 from datetime import timedelta
 from uuid import uuid4
@@ -128,9 +129,15 @@ def check_attachment(upload):
         raise AttachmentRejected()
     if detected[0].startswith("image/"):
         try:
-            with Image.open(upload) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            with warnings.catch_warnings():
+                # A picture of more pixels than Pillow's limit is a decompression bomb, not a photo.
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(upload) as image:
+                    image.verify()
+        except (
+            UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
+            SyntaxError, ValueError,
+        ) as exc:
             raise AttachmentRejected(_("The image file is damaged or not really an image.")) from exc
         finally:
             upload.seek(0)
@@ -138,6 +145,15 @@ def check_attachment(upload):
 
 
 # Submitting ----------------------------------------------------------------------------------
+
+
+def attachment_download_name(submission):
+    """The name a staff member downloads an attachment under: the person's name for it, with the extension
+    of the type detected from its content ("poly.html" that is a PDF is served as "poly.pdf")."""
+    stored_extension = os.path.splitext(submission.attachment.name)[1]
+    stem = os.path.splitext(os.path.basename(submission.attachment_name or ""))[0]
+    stem = stem or submission.reference or "zalacznik"
+    return f"{stem}{stored_extension}"
 
 
 def reference_number(submission):

@@ -20,6 +20,7 @@ from wagtail.models import ModelLogEntry
 from notifications.admin_access import forbidden_as_403
 
 from ..abuse import protect_form_post
+from ..fields import parse_id
 from ..working_groups.models import Channel
 from . import services
 from .forms import AssessmentForm, ModerationForm, StaffSubmissionForm
@@ -139,11 +140,11 @@ def submission_list(request):
     if moderator and status in ConsultationSubmission.Status.values:
         submissions = submissions.filter(status=status)
     area = request.GET.get("area", "")
-    if area.isdigit():
-        submissions = submissions.filter(area_id=int(area))
+    if (area_id := parse_id(area)) is not None:
+        submissions = submissions.filter(area_id=area_id)
     consultation = request.GET.get("consultation", "")
-    if consultation.isdigit():
-        submissions = submissions.filter(page_id=int(consultation))
+    if (consultation_id := parse_id(consultation)) is not None:
+        submissions = submissions.filter(page_id=consultation_id)
     channel = request.GET.get("channel", "")
     if channel in Channel.values:
         submissions = submissions.filter(channel=channel)
@@ -258,7 +259,7 @@ def submission_attachment(request, pk):
     response = FileResponse(
         submission.attachment.open("rb"),
         as_attachment=True,
-        filename=submission.attachment_name or submission.attachment.name.rsplit("/", 1)[-1],
+        filename=services.attachment_download_name(submission),
         content_type=submission.attachment_content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -13,6 +13,7 @@ from ..fields import (
     EMAIL_MAX_LENGTH,
     FULL_NAME_MAX_LENGTH,
     PHONE_MAX_LENGTH,
+    BoundedModelChoiceField,
     LocalDateTimeInput,
     PageChoicesField,
     ParticipantForm,
@@ -144,7 +145,7 @@ class StaffSignupForm(StaffEntryForm):
 
 
 class MoveSignupForm(forms.Form):
-    group = forms.ModelChoiceField(label=_("Move to group"), queryset=WorkingGroup.objects.none())
+    group = BoundedModelChoiceField(label=_("Move to group"), queryset=WorkingGroup.objects.none())
 
     def __init__(self, *args, signup, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,8 +153,8 @@ class MoveSignupForm(forms.Form):
 
 
 class MergeGroupsForm(forms.Form):
-    source = forms.ModelChoiceField(label=_("Merge group"), queryset=WorkingGroup.objects.none())
-    target = forms.ModelChoiceField(label=_("into group"), queryset=WorkingGroup.objects.none())
+    source = BoundedModelChoiceField(label=_("Merge group"), queryset=WorkingGroup.objects.none())
+    target = BoundedModelChoiceField(label=_("into group"), queryset=WorkingGroup.objects.none())
 
     def __init__(self, *args, page, **kwargs):
         super().__init__(*args, **kwargs)

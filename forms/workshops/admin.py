@@ -33,6 +33,7 @@ from wagtail.permissions import register_permission_policy
 
 from notifications.admin_access import forbidden_as_403
 
+from ..fields import parse_id
 from ..privacy.exports import FormulaSafeExportMixin, log_export
 from ..privacy.permissions import PersonalDataPermissionPolicy, personal_data_view, require_personal_data
 from . import services
@@ -147,12 +148,12 @@ class RegistrationIndexView(FormulaSafeExportMixin, IndexView):
 
     def export_log_instance(self):
         session_id, page_id = self.request.GET.get("session", ""), self.request.GET.get("page", "")
-        if session_id.isdigit():
-            session = WorkshopSession.objects.filter(pk=int(session_id)).select_related("page").first()
+        if (session_pk := parse_id(session_id)) is not None:
+            session = WorkshopSession.objects.filter(pk=session_pk).select_related("page").first()
             if session:
                 return session.page
-        if page_id.isdigit():
-            page = WorkshopPage.objects.filter(pk=int(page_id)).first()
+        if (page_pk := parse_id(page_id)) is not None:
+            page = WorkshopPage.objects.filter(pk=page_pk).first()
             if page:
                 return page
         return Page.get_first_root_node()

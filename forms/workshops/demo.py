@@ -8,14 +8,17 @@ import datetime
 import json
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import formats, timezone, translation
 
 from .models import WorkshopFormField, WorkshopPage, WorkshopSession
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 FRIDAY = 4
 
-WORKSHOP_SLUG = "warsztaty-diagnostyczne-17-stycznia"
+WORKSHOP_SLUG = "warsztaty-diagnostyczne"
+# Earlier demo databases named the page after a fixed day; it is found and renamed.
+LEGACY_WORKSHOP_SLUGS = ("warsztaty-diagnostyczne-17-stycznia",)
 
 # The real evening was Friday 17 January 2025. The demo must take registrations today, so it is
 # moved to the first Friday at least a week ahead; the session names and hours stay as announced.
@@ -91,6 +94,13 @@ def demo_evening(today=None):
     return earliest + datetime.timedelta(days=(FRIDAY - earliest.weekday()) % 7)
 
 
+def workshop_title(day):
+    """The title names the evening's real day ("Warsztaty diagnostyczne – 15 stycznia"): it goes into
+    the calendar entries and mails, so it must agree with the sessions' dates."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"Warsztaty diagnostyczne – {formats.date_format(day, 'j E')}"
+
+
 def _at(day, time):
     return datetime.datetime.combine(day, time, tzinfo=WARSAW)
 
@@ -106,10 +116,10 @@ def load(index, news_article=None):
 
 
 def _workshop(index):
-    page = WorkshopPage.objects.child_of(index).filter(slug=WORKSHOP_SLUG).first()
+    page = WorkshopPage.objects.child_of(index).filter(slug__in=(WORKSHOP_SLUG, *LEGACY_WORKSHOP_SLUGS)).first()
     if page is None:
         page = WorkshopPage(
-            title="Warsztaty diagnostyczne – 17 stycznia",
+            title="Warsztaty diagnostyczne",
             slug=WORKSHOP_SLUG,
             search_description="Warsztaty dla mieszkańców: obszar społeczny, gospodarczy i "
             "środowiskowo-przestrzenny. Obowiązuje rejestracja, 30 miejsc na każde spotkanie.",
@@ -121,9 +131,13 @@ def _workshop(index):
         _schedule(page, demo_evening())
         index.add_child(instance=page)
         _publish(page)
-    elif max(session.ends_at for session in page.sessions.all()) < timezone.now():
-        # An earlier demo run is in the past: move the evening (same sessions, same rows) forward.
+    elif max(session.ends_at for session in page.sessions.all()) < timezone.now() or (
+        page.slug != WORKSHOP_SLUG or page.title != workshop_title(_evening_of(page))
+    ):
+        # An earlier demo run is in the past (or named another day): move the evening (same sessions,
+        # same rows) forward, and name it after its day.
         page = page.get_latest_revision_as_object()
+        page.slug = WORKSHOP_SLUG
         _schedule(page, demo_evening())
         _publish(page)
     return page
@@ -138,8 +152,14 @@ def _schedule(page, day):
         session.sort_order, session.starts_at, session.ends_at = order, _at(day, start), _at(day, end)
         sessions.append(session)
     page.sessions = sessions
+    page.title = page.draft_title = workshop_title(day)
     page.registration_opens_at = timezone.now() - datetime.timedelta(hours=1)
     page.registration_closes_at = _at(day, datetime.time(12, 0))
+
+
+def _evening_of(page):
+    first = min(page.sessions.all(), key=lambda session: session.starts_at)
+    return timezone.localtime(first.starts_at, WARSAW).date()
 
 
 def _link_news_article(article, workshop):

@@ -13,6 +13,8 @@ from ..fields import (
     EMAIL_MAX_LENGTH,
     FULL_NAME_MAX_LENGTH,
     PHONE_MAX_LENGTH,
+    BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
     LengthLimitedFormBuilder,
     PageChoicesField,
     phone_validator,
@@ -163,7 +165,7 @@ class StaffRegistrationForm(forms.Form):
     CHANNELS = [("phone", _("by phone")), ("email", _("by e-mail")),
                 ("in_person", _("in person"))]
 
-    sessions = forms.ModelMultipleChoiceField(
+    sessions = BoundedModelMultipleChoiceField(
         label=_("Sessions"), queryset=WorkshopSession.objects.none(), widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one session.")},
     )
@@ -209,7 +211,7 @@ class StaffRegistrationForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    session = forms.ModelChoiceField(label=_("Move to session"), queryset=WorkshopSession.objects.none(),
+    session = BoundedModelChoiceField(label=_("Move to session"), queryset=WorkshopSession.objects.none(),
                                      widget=forms.RadioSelect, empty_label=None)
 
     def __init__(self, *args, registration, **kwargs):

@@ -17,6 +17,7 @@ the site language; ``FormsConfig.ready`` imports this module in every process.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
+from email.mime.text import MIMEText
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -35,7 +36,16 @@ from notifications.registry import message_builder
 from notifications.schedules import delete_schedule, set_schedule
 from notifications.services import compose
 
-from ..mail import admin_base_url, site_name
+from ..mail import (
+    absolute_url,
+    admin_url,
+    organiser,
+    organiser_address,
+    page_url,
+    site_domain,
+    site_name,
+    vtimezone,
+)
 from .models import PLACEHOLDER_PATTERN, Registration, WorkshopPage, WorkshopSession
 from .tokens import cancel_token
 
@@ -326,26 +336,8 @@ def format_time_range(starts_at, ends_at):
     return f"{local(starts_at):%H:%M}–{local(ends_at):%H:%M}"
 
 
-def site_root_url(page):
-    """The public address of the page's site, for links in e-mails (sent outside any request).
-
-    Wagtail's placeholder site ("localhost", as in the demo and in development) falls back to
-    WAGTAILADMIN_BASE_URL, the address the server is really reached at.
-    """
-    site = page.get_site()
-    if site is None or site.hostname == "localhost":
-        return admin_base_url()
-    return site.root_url.rstrip("/")
-
-
-def page_url(page):
-    url_parts = page.get_url_parts()
-    return f"{site_root_url(page)}{url_parts[2] if url_parts else '/'}"
-
-
 def cancel_url(registration, page):
-    path = reverse("strategy_forms:cancel_registration", args=[cancel_token(registration)])
-    return f"{site_root_url(page)}{path}"
+    return absolute_url(reverse("strategy_forms:cancel_registration", args=[cancel_token(registration)]), page=page)
 
 
 def placeholder_values(registration):
@@ -382,22 +374,30 @@ def message_texts(page, prefix):
 
 
 def build_ics(registration):
-    """An iCalendar (RFC 5545) file with the session, in Europe/Warsaw time, with an alarm."""
+    """An iCalendar (RFC 5545) file with the session in the site's time zone (a rule-based VTIMEZONE),
+    the municipality office as organiser and an alarm."""
     session, page = registration.session, registration.session.page
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{site_name()}//PL")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
+    calendar.add_component(vtimezone(settings.TIME_ZONE, local(session.starts_at).year))
     event = icalendar.Event()
-    # Stable per registration and session time: a re-sent file updates the same calendar entry.
-    event.add("uid", f"registration-{registration.pk}@{settings.DEFAULT_FROM_EMAIL.rpartition('@')[2]}")
+    # Stable per registration: a re-sent file updates the same calendar entry; the site's domain makes
+    # it unique across sites (RFC 5545 §3.8.4.7).
+    event.add("uid", f"registration-{registration.pk}@{site_domain(page)}")
     event.add("dtstamp", timezone.now().astimezone(UTC))
     event.add("dtstart", session.starts_at.astimezone(zone))
     event.add("dtend", session.ends_at.astimezone(zone))
     event.add("summary", f"{page.title}: {session.title}")
     event.add("location", page.venue)
     event.add("url", page_url(page))
+    name, _email = organiser(page)
+    organizer = icalendar.vCalAddress(f"mailto:{organiser_address(page)}")
+    if name:
+        organizer.params["cn"] = icalendar.vText(name)
+    event.add("organizer", organizer)
     event.add(
         "description",
         gettext("If you cannot come, please cancel your registration: %(url)s")
@@ -409,8 +409,15 @@ def build_ics(registration):
     alarm.add("trigger", -ICS_ALARM_BEFORE)
     event.add_component(alarm)
     calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def ics_attachment(registration, filename="warsztaty.ics"):
+    """The calendar file as a MIME part: ``text/calendar; charset="utf-8"; method=PUBLISH``, one charset."""
+    part = MIMEText(build_ics(registration).decode(), "calendar", "utf-8")
+    part.set_param("method", "PUBLISH")
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
 
 
 # Messages to participants -----------------------------------------------------------
@@ -423,11 +430,11 @@ def _registration(notification):
 def participant_message(registration, prefix, *, with_ics=False):
     values = placeholder_values(registration)
     subject, text = message_texts(registration.session.page, prefix)
-    attachments = [("warsztaty.ics", build_ics(registration), "text/calendar; charset=utf-8; method=PUBLISH")]
+    attachments = [ics_attachment(registration)] if with_ics else []
     return compose(
         fill_placeholders(subject, values),
         fill_placeholders(text, values),
-        attachments=attachments if with_ics else (),
+        attachments=attachments,
     )
 
 
@@ -541,5 +548,4 @@ def build_staff_digest(notification):
 
 
 def _admin_submissions_url(page):
-    path = reverse("wagtailforms:list_submissions", args=[page.pk])
-    return f"{admin_base_url()}{path}"
+    return admin_url("wagtailforms:list_submissions", page.pk)

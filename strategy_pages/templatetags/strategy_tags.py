@@ -195,3 +195,15 @@ def live_csrf_token(context):
     if mark := live_fragment_mark(request, "csrf-token", ""):
         return mark_safe(mark)  # noqa: S308 - a fixed comment
     return csrf_input(request)
+
+
+@register.simple_tag(takes_context=True)
+def lead_image(context):
+    """True for the first image a page renders (its hero or first body image: the largest in view, the
+    Largest Contentful Paint on a phone), which is then fetched with priority instead of lazily; False
+    for every later image of the same request."""
+    request = context.get("request")
+    if request is None or getattr(request, "_strategy_lead_image_rendered", False):
+        return False
+    request._strategy_lead_image_rendered = True
+    return True

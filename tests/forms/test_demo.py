@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from forms import demo
 from forms.models import FormIndexPage, SurveyPage, WorkshopPage
+from forms.workshops import demo as workshop_demo
 from strategy_pages.models import HomePage, NewsIndexPage, NewsPage
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,14 @@ def test_load_builds_the_section_and_is_idempotent(pages):
     index = FormIndexPage.objects.get()
     assert (index.slug, index.get_parent().pk) == ("ankiety", pages["home"].pk)
     workshop = WorkshopPage.objects.get()
-    assert workshop.title == "Warsztaty diagnostyczne – 17 stycznia"
+    # The title names the day the sessions are on (it goes into calendar entries and mails).
+    evening = timezone.localtime(workshop.sessions.order_by("starts_at").first().starts_at, WARSAW).date()
+    assert evening == demo.demo_evening()
+    assert workshop.title == workshop_demo.workshop_title(evening)
+    months = ["stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
+              "października", "listopada", "grudnia"]
+    assert workshop.title == f"Warsztaty diagnostyczne – {evening.day} {months[evening.month - 1]}"
+    assert workshop.slug == "warsztaty-diagnostyczne"
     assert workshop.venue == "Sala posiedzeń Urzędu Miasta i Gminy Konstancin-Jeziorna, ul. Piaseczyńska 77"
     assert workshop.live and workshop.registration_is_open()
     sessions = list(workshop.sessions.order_by("sort_order"))
@@ -67,3 +75,19 @@ def test_a_past_demo_evening_is_moved_forward_keeping_its_sessions(pages):
 
     assert set(workshop.sessions.values_list("pk", flat=True)) == session_ids
     assert all(s.starts_at > timezone.now() for s in workshop.sessions.all())
+    workshop.refresh_from_db()
+    evening = timezone.localtime(workshop.sessions.order_by("starts_at").first().starts_at, WARSAW).date()
+    assert workshop.title == workshop_demo.workshop_title(evening)
+
+
+def test_an_old_demo_named_after_another_day_is_renamed_after_its_sessions(pages):
+    workshop = demo.load(pages)["workshop"]
+    WorkshopPage.objects.filter(pk=workshop.pk).update(
+        title="Warsztaty diagnostyczne – 17 stycznia", slug="warsztaty-diagnostyczne-17-stycznia"
+    )
+    demo.load(pages)
+    workshop = WorkshopPage.objects.get()
+    evening = timezone.localtime(workshop.sessions.order_by("starts_at").first().starts_at, WARSAW).date()
+    assert "17 stycznia" not in workshop.title or evening.day == 17
+    assert workshop.title == workshop_demo.workshop_title(evening)
+    assert workshop.slug == "warsztaty-diagnostyczne"

@@ -27,10 +27,9 @@ def to(address):
 
 
 def ics_event(message):
-    (attachment,) = [a for a in message.attachments if a[0].endswith(".ics")]
-    name, content, mimetype = attachment
-    assert mimetype.startswith("text/calendar")
-    calendar = icalendar.Calendar.from_ical(content)
+    (attachment,) = [a for a in message.attachments if a.get_filename().endswith(".ics")]
+    assert attachment.get_content_type() == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(attachment.get_payload(decode=True))
     (event,) = calendar.walk("VEVENT")
     return calendar, event
 

@@ -68,3 +68,49 @@ def test_demo_content_is_built_from_the_seeds_and_idempotent(client, capsys, mon
     assert set(received[0]) == {"home", "news_index", "news_article", "strategy_page", "privacy_page"}
     assert received[0]["news_article"].pk == article.pk
     assert received[0]["privacy_page"].pk == settings.privacy_page.pk
+
+
+# Issue 16, point 5: the demo's Site is the address scripts/demo serves.
+
+DEMO_URL = "http://127.0.0.1:8123"
+
+
+def test_demo_site_is_the_served_address_in_canonical_og_sitemap_feeds_and_robots(client):
+    import os
+    import re
+    from pathlib import Path
+
+    call_command("load_demo_content", site_url=DEMO_URL, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    host = {"HTTP_HOST": "127.0.0.1:8123"}
+    home = client.get("/", **host).content.decode()
+    urls = re.findall(r'<link rel="canonical" href="([^"]+)"', home)
+    urls += re.findall(r'<meta property="og:url" content="([^"]+)"', home)
+    sitemap = client.get("/sitemap.xml", **host).content.decode()
+    urls += re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    rss = client.get("/aktualnosci/feed/rss/", **host).content.decode()
+    urls += re.findall(r"<link>([^<]+)</link>", rss)
+    robots = client.get("/robots.txt", **host).content.decode()
+    urls += re.findall(r"Sitemap: (\S+)", robots)
+    assert len(urls) >= 8, urls
+    assert all(url.startswith(DEMO_URL + "/") for url in urls), [u for u in urls if not u.startswith(DEMO_URL)]
+    # scripts/demo hands the address it serves to the command.
+    script = (Path(__file__).resolve().parents[2] / "scripts" / "demo").read_text()
+    assert 'load_demo_content --site-url "http://127.0.0.1:$PORT"' in script
+    assert 'runserver "0.0.0.0:$PORT"' in script
+
+
+def test_demo_workshop_title_names_the_day_of_its_sessions(client):
+    import os
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from forms.models import WorkshopPage
+
+    call_command("load_demo_content", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    workshop = WorkshopPage.objects.get()
+    days = {timezone.localtime(s.starts_at, ZoneInfo("Europe/Warsaw")).date() for s in workshop.sessions.all()}
+    (day,) = days
+    months = ["stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
+              "października", "listopada", "grudnia"]
+    assert workshop.title.endswith(f"– {day.day} {months[day.month - 1]}")

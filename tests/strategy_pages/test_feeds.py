@@ -44,3 +44,31 @@ def test_pages_link_the_feeds_in_head(client, home, news_index):
     head = html.split("</head>", 1)[0]
     assert f'type="application/rss+xml" title="Aktualności (RSS)" href="{news_index.url}feed/rss/"' in head
     assert f'type="application/atom+xml" title="Aktualności (Atom)" href="{news_index.url}feed/atom/"' in head
+
+
+# Issue 16, point 3: read by a feed parser (feedparser), as feed readers do.
+
+
+def test_atom_feed_names_its_author(client, news_index, three_news):
+    import feedparser
+
+    feed = feedparser.parse(client.get(news_index.url + "feed/atom/").content)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.author_detail.name == "Urząd Miasta i Gminy Konstancin-Jeziorna"  # the site settings' default
+    assert feed.feed.author_detail.href.startswith("http")
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_plain_text_lead_reaches_feed_readers_as_text(client, news_index, kind):
+    import html
+
+    import feedparser
+
+    lead = '"><img src=x onerror=alert(1)> & <b>nie pogrubione</b>'
+    make_news(news_index, "Zaczepka", datetime.date(2025, 2, 1), intro=lead)
+    feed = feedparser.parse(client.get(news_index.url + f"feed/{kind}/").content)
+    assert not feed.bozo, feed.bozo_exception
+    (entry,) = feed.entries
+    # feedparser hands the summary on as HTML: it must hold no element, and unescaped it is the lead.
+    assert "<img" not in entry.summary and "<b>" not in entry.summary
+    assert html.unescape(entry.summary) == lead

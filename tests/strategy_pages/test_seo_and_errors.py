@@ -39,3 +39,13 @@ def test_500_page_is_static_polish_text(django_assert_num_queries):
         html = render_to_string("500.html")
     assert '<html lang="pl">' in html
     assert "Błąd serwera" in html
+
+
+def test_search_is_noindex_and_not_disallowed_so_crawlers_see_the_noindex(client, home):
+    """Issue 16, point 8: a Disallow would hide the noindex from crawlers (they would index the bare URL)."""
+    robots = client.get("/robots.txt").content.decode()
+    disallowed = [line.split(":", 1)[1].strip() for line in robots.splitlines() if line.startswith("Disallow:")]
+    assert not any("/szukaj/".startswith(path) for path in disallowed if path), disallowed
+    assert "/admin/" in disallowed  # the admin stays disallowed
+    html = client.get("/szukaj/", {"q": "warsztaty"}).content.decode()
+    assert '<meta name="robots" content="noindex">' in html

@@ -24,10 +24,18 @@ def other_apps_demo_modules():
 class Command(BaseCommand):
     help = "Loads the demo content of the strategy site (idempotent) and creates the demo admin account."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--site-url",
+            default=os.environ.get("DEMO_SITE_URL", ""),
+            help="The address the demo is served at (e.g. http://127.0.0.1:8000): the default site's host "
+            "and port, for canonical links, the sitemap and feeds. Default: $DEMO_SITE_URL, else unchanged.",
+        )
+
     def handle(self, *args, **options):
         modules = list(other_apps_demo_modules())
         with transaction.atomic():
-            pages = demo.load()
+            pages = demo.load(site_url=options["site_url"])
             for module in modules:
                 # Contract: load(pages) with keys home, news_index, news_article, strategy_page, privacy_page.
                 module.load(pages)
