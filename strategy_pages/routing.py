@@ -12,8 +12,12 @@ remembered: sub-routes of routable pages (feeds) always take the usual way.
 With the fragment cache on, the page found for a path is also kept there under the current cache
 generation (``strategy_pages.caching``), which any page change — saved, published, unpublished, moved,
 deleted — replaces: routing then costs one cache read. The page's own ``route`` still runs on it.
+
+``ROUTE_MEMO`` (default on; environment ``ROUTE_MEMO=0``) switches the per-process memory off: every
+request is then routed the usual way (bench/pages.py's "every cache off" row).
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from .caching import cached_fragment, fragment_cache_seconds
@@ -55,6 +59,8 @@ class DirectRouteMixin:
         return page if page.url_path == self.url_path + "/".join(path_components) + "/" else None
 
     def _route(self, request, path_components):
+        if not getattr(settings, "ROUTE_MEMO", True):  # the memo off (benchmarks: every cache off)
+            return super().route(request, path_components)
         key = (self.pk, tuple(path_components))
         known = _routes.get(key)
         if known is not None:
