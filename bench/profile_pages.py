@@ -1,0 +1,105 @@
+"""Profile of the render path: one public page rendered in-process, many times, with every cache off.
+
+Prepares the demo content in a throw-away SQLite file (or reuses ``--workdir``), then calls the WSGI
+application directly (the same settings as bench/pages.py: dev settings, DEBUG off, page cache,
+fragment cache and routing memo off) and prints the milliseconds per request of each page, and with
+``--profile`` a pyinstrument profile (``pip install pyinstrument``) of the chosen pages.
+
+    .venv/bin/python bench/profile_pages.py                          # ms per request, all five pages
+    .venv/bin/python bench/profile_pages.py --profile --only strategy --requests 300
+"""
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import PYTHON, ROOT, app_env, manage_json  # noqa: E402
+
+PAGES = ("home", "news_index", "news", "strategy", "workshop")
+FIND_PAGES = """
+import json
+from strategy_pages.models import HomePage, NewsIndexPage, NewsPage, StrategyPage
+from forms.models import WorkshopPage
+found = {}
+for key, model in [("home", HomePage), ("news_index", NewsIndexPage), ("news", NewsPage),
+                   ("strategy", StrategyPage), ("workshop", WorkshopPage)]:
+    page = model.objects.live().public().order_by("path").first()
+    found[key] = page.get_url() if page else None
+print(json.dumps(found))
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workdir", help="directory of a database prepared before (kept)")
+    parser.add_argument("--only", help=f"comma-separated subset of {','.join(PAGES)}")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--profile", action="store_true", help="pyinstrument profile of the requests")
+    parser.add_argument("--caches", action="store_true", help="fragment cache and routing memo on")
+    args = parser.parse_args()
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="profile-pages-"))
+    workdir.mkdir(exist_ok=True)
+    extra = {"PAGE_CACHE_SECONDS": 0, "FRAGMENT_CACHE_SECONDS": 3600 if args.caches else 0,
+             "ROUTE_MEMO": 1 if args.caches else 0, "MEDIA_ROOT": workdir / "media", "DB_CONN_MAX_AGE": 60,
+             "FORM_RATE_LIMIT": "0/0"}
+    env = app_env("sqlite", workdir, "bench_profile_settings", **extra)
+    if not (workdir / "urls.json").exists():
+        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run([PYTHON, "manage.py", "load_demo_content"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        (workdir / "urls.json").write_text(json.dumps(manage_json(env, FIND_PAGES)))
+    urls = json.loads((workdir / "urls.json").read_text())
+    os.environ.update({key: value for key, value in env.items() if key not in os.environ or key in extra
+                       or key in ("DJANGO_SETTINGS_MODULE", "SQLITE_PATH", "PYTHONPATH", "STATIC_ROOT")})
+    sys.path[:0] = [str(ROOT), str(workdir)]
+
+    import django
+
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+
+    application = WSGIHandler()
+
+    def get(path):
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1", "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr, "SERVER_PROTOCOL": "HTTP/1.1",
+        }
+        statuses = []
+        body = b"".join(application(environ, lambda status, headers: statuses.append(status)))
+        assert statuses[0].startswith("200"), (path, statuses)
+        return body
+
+    keys = [key for key in PAGES if (not args.only or key in args.only.split(",")) and urls.get(key)]
+    for key in keys:  # warm-up: imports, renditions, template compilation
+        for _ in range(3):
+            get(urls[key])
+    profiler = None
+    if args.profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+    for key in keys:
+        started = time.perf_counter()
+        for _ in range(args.requests):
+            body = get(urls[key])
+        elapsed = time.perf_counter() - started
+        print(f"{key:12} {1000 * elapsed / args.requests:7.2f} ms per request, {len(body)} bytes", file=sys.stderr)
+    if profiler is not None:
+        profiler.stop()
+        print(profiler.output_text(unicode=True, color=False, show_all=False, short_mode=False))
+    print(f"workdir: {workdir}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
