@@ -37,12 +37,34 @@ print(json.dumps(found))
 """
 
 
+def print_top(root, count):
+    """The functions with the most time inclusive of what they call (each counted once per stack), as a
+    share of the whole: where the time goes, whatever the depth of the template nodes above it."""
+    totals = {}
+
+    def walk(frame, seen):
+        key = f"{frame.function}  {frame.file_path_short}:{frame.line_no}"
+        if key not in seen:
+            totals[key] = totals.get(key, 0.0) + frame.time
+            seen = seen | {key}
+        for child in frame.children:
+            walk(child, seen)
+
+    walk(root, frozenset())
+    whole = root.time or 1.0
+    print(f"Top {count} functions by inclusive time (share of all requests):")
+    for key, value in sorted(totals.items(), key=lambda item: -item[1])[:count]:
+        print(f"{100 * value / whole:6.1f} %  {key}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workdir", help="directory of a database prepared before (kept)")
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(PAGES)}")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of the requests")
+    parser.add_argument("--queries", action="store_true", help="print the SQL of one request per page")
+    parser.add_argument("--top", type=int, default=60, help="functions listed by inclusive time (60)")
     parser.add_argument("--caches", action="store_true", help="fragment cache and routing memo on")
     args = parser.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="profile-pages-"))
@@ -83,6 +105,16 @@ def main():
     for key in keys:  # warm-up: imports, renditions, template compilation
         for _ in range(3):
             get(urls[key])
+    if args.queries:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for key in keys:
+            with CaptureQueriesContext(connection) as captured:
+                get(urls[key])
+            print(f"--- {key}: {len(captured.captured_queries)} queries")
+            for query in captured.captured_queries:
+                print(f"  {query['time']}  {query['sql'][:400]}")
     profiler = None
     if args.profile:
         from pyinstrument import Profiler
@@ -98,6 +130,7 @@ def main():
     if profiler is not None:
         profiler.stop()
         print(profiler.output_text(unicode=True, color=False, show_all=False, short_mode=False))
+        print_top(profiler.last_session.root_frame(), args.top)
     print(f"workdir: {workdir}", file=sys.stderr)
 
 

@@ -30,7 +30,7 @@ Run by hand from the repository root (needs ``apt-get install -y wrk``; PostgreS
     .venv/bin/python bench/registration.py --database-url sqlite --duration 10
     .venv/bin/python bench/registration.py --database-url postgres://postgres@127.0.0.1:5442/bench
 
-Options: --clients (connections, 50), --duration (seconds of load per target, all rounds, 10),
+Options: --clients (connections, 8), --duration (seconds of load per target, all rounds, 10),
 --rounds (2), --capacity (30), --workers (2), --threads (gunicorn threads per worker, 1).
 The app runs with the dev settings and DEBUG off (a settings module written to the run's temporary
 directory). Output: one table row per database and target, with the floor of the same run.
@@ -172,6 +172,7 @@ def start_postgres(workdir):
         print("WARNING: PostgreSQL is not installed (apt-get install -y postgresql): SQLite only", file=sys.stderr)
         return None
     pgbin = bins[-1].parent
+    Path(workdir).chmod(0o755)
     data = Path(workdir, "pg")
     data.mkdir()
     run_as = []
@@ -315,7 +316,7 @@ def main():
     parser.add_argument("--database-url", action="append",
                         help='"sqlite", "postgres" (a throw-away cluster) or a postgres:// URL; repeatable '
                              "(default: sqlite and postgres)")
-    parser.add_argument("--clients", type=int, default=50, help="concurrent connections of every target (50)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent connections of every target (8, as bench/pages.py)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per target, all rounds (10)")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds per target, best kept (2)")
     parser.add_argument("--capacity", type=int, default=30)
