@@ -52,6 +52,35 @@ def print_top(root, count):
 
     walk(root, frozenset())
     whole = root.time or 1.0
+    # Self time by what the stack is doing: database access (the ORM building queries, making
+    # objects, the driver), else the first matching area from the top of the stack.
+    areas = {}
+
+    def area_of(frame, inherited):
+        path = frame.file_path or ""
+        if inherited == "database (ORM + driver)":
+            return inherited
+        if "django/db/" in path:
+            return "database (ORM + driver)"
+        for marker, name in (("django/forms/", "Django forms"), ("wagtail/images", "images (renditions)"),
+                             ("wagtail/blocks", "StreamField blocks"), ("django/utils/formats", "i18n/formats"),
+                             ("django/utils/translation", "i18n/formats"), ("django/utils/dateformat", "i18n/formats"),
+                             ("django/template/", "template engine")):
+            if marker in path:
+                return name
+        return inherited
+
+    def walk_areas(frame, inherited):
+        current = area_of(frame, inherited)
+        own = frame.time - sum(child.time for child in frame.children)
+        areas[current] = areas.get(current, 0.0) + own
+        for child in frame.children:
+            walk_areas(child, current)
+
+    walk_areas(root, "other (middleware, routing, views, project code)")
+    print("Self time by area:")
+    for name, value in sorted(areas.items(), key=lambda item: -item[1]):
+        print(f"{100 * value / whole:6.1f} %  {name}")
     print(f"Top {count} functions by inclusive time (share of all requests):")
     for key, value in sorted(totals.items(), key=lambda item: -item[1])[:count]:
         print(f"{100 * value / whole:6.1f} %  {key}")
@@ -118,15 +147,19 @@ def main():
     profiler = None
     if args.profile:
         from pyinstrument import Profiler
+        from pyinstrument.stack_sampler import get_stack_sampler
 
+        # CPU time of this thread, not wall time: other processes on the machine do not count.
+        get_stack_sampler().timer_func = time.thread_time
         profiler = Profiler(interval=0.0005)
         profiler.start()
     for key in keys:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         for _ in range(args.requests):
             body = get(urls[key])
-        elapsed = time.perf_counter() - started
-        print(f"{key:12} {1000 * elapsed / args.requests:7.2f} ms per request, {len(body)} bytes", file=sys.stderr)
+        elapsed, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
+        print(f"{key:12} {1000 * cpu / args.requests:7.2f} ms CPU per request ({1000 * elapsed / args.requests:.2f} ms "
+              f"wall), {len(body)} bytes", file=sys.stderr)
     if profiler is not None:
         profiler.stop()
         print(profiler.output_text(unicode=True, color=False, show_all=False, short_mode=False))
