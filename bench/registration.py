@@ -316,7 +316,8 @@ def main():
     parser.add_argument("--database-url", action="append",
                         help='"sqlite", "postgres" (a throw-away cluster) or a postgres:// URL; repeatable '
                              "(default: sqlite and postgres)")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent connections of every target (8, as bench/pages.py)")
+    parser.add_argument("--clients", type=int, default=8,
+                        help="concurrent connections of every target (8, as bench/pages.py)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per target, all rounds (10)")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds per target, best kept (2)")
     parser.add_argument("--capacity", type=int, default=30)
