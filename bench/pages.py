@@ -3,8 +3,11 @@
 For the home page, the news index, a news page, a strategy page and a workshop page of the demo site
 it measures requests per second and p50/p99 latency with a load generator on loopback, against:
 
-* the project under gunicorn (2 sync workers by default), three times: with no cache at all
-  (``PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE_SECONDS=0``); with the page cache off — the *uncached*
+* the project under gunicorn (2 sync workers by default), four times: with every cache off (page
+  cache, fragment cache and the routing memo: ``ROUTE_MEMO=0`` — what the first visitor after a
+  publication, previews, a POST's result page and the admin cost); with no cache (page and fragment
+  caches off, the routing memo on: ``PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE_SECONDS=0``); with the page
+  cache off — the *uncached*
   page: every request goes through all of Django's middleware, Wagtail's site lookup, routing,
   view-restriction check, ``serve()`` and the page template, with the shared parts and the page's
   main content taken from the fragment cache and places and CSRF token filled in fresh — and with the
@@ -277,6 +280,7 @@ def process_tree(pid):
 # --- the run -------------------------------------------------------------------------------------
 
 TARGETS = (
+    ("every cache off", {"PAGE_CACHE_SECONDS": "0", "FRAGMENT_CACHE_SECONDS": "0", "ROUTE_MEMO": "0"}),
     ("no cache", {"PAGE_CACHE_SECONDS": "0", "FRAGMENT_CACHE_SECONDS": "0"}),
     ("page cache off", {"PAGE_CACHE_SECONDS": "0"}),
     ("page cache", {}),
@@ -309,7 +313,7 @@ def main():
         urls = {key: url for key, url in manage_json(env, FIND_PAGES).items() if key in keys and url}
         queries = {
             name: manage_json({**env, **extra}, COUNT_QUERIES.replace("URLS", repr(urls)))
-            for name, extra in TARGETS[:2]
+            for name, extra in TARGETS[:3]
         }
         for name, extra in TARGETS:
             servers[name] = start_app({**env, **extra}, args)

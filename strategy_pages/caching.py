@@ -209,7 +209,11 @@ def public_pages(queryset, request=None):
 def preload_site(request):
     """Set Wagtail's per-request site (``request._wagtail_site``) from the cache, with its home page
     already specific: routing then starts without the two queries for the site and its root page."""
-    if fragment_cache_seconds() <= 0 or hasattr(request, "_wagtail_site"):
+    if hasattr(request, "_wagtail_site"):
+        return
+    if fragment_cache_seconds() <= 0:
+        if not request.path_info.startswith(_NO_CACHE_PREFIXES):  # public pages: Wagtail looks it up anyway
+            request._wagtail_site = find_site(request)
         return
     from wagtail.models import Site
 
@@ -221,6 +225,41 @@ def preload_site(request):
 
     host = request._get_raw_host()
     request._wagtail_site = cached_fragment(request, "site", (host, request.get_port()), build)[0]
+
+
+def find_site(request):
+    """Wagtail's ``Site.find_for_request`` (``get_site_for_hostname``) in a plain query: the few sites with
+    the request's host name or the default flag, ranked in Python as Wagtail's SQL ``CASE`` ranks them
+    (host name and port, host name and default, default, host name) — the same site, without building
+    and compiling the annotated query on every request."""
+    from django.db.models import Q
+    from django.http.request import split_domain_port
+    from wagtail.models import Site
+
+    hostname = split_domain_port(request._get_raw_host())[0]
+    try:
+        port = int(request.get_port())
+    except (TypeError, ValueError):
+        port = None
+
+    def rank(site):
+        if site.hostname == hostname and site.port == port:
+            return 0
+        if site.hostname == hostname and site.is_default_site:
+            return 1
+        return 2 if site.is_default_site else 3
+
+    sites = sorted(
+        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True)).order_by().select_related("root_page"),
+        key=rank,
+    )
+    if not sites:
+        return None
+    if len(sites) == 1 or rank(sites[0]) in (0, 1):
+        return sites[0]
+    if rank(sites[0]) == 2:  # the default, unless exactly one other site has the host name
+        return sites[len(sites) == 2]
+    return None
 
 
 # --- whole pages ------------------------------------------------------------------------------------

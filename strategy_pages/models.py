@@ -246,6 +246,10 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         )
         return context
 
+    # Routing to a news page needs only the index's generic fields: on the way to one, the index is not
+    # loaded whole (strategy_pages.routing.route_children).
+    route_with_generic_fields = True
+
     def route(self, request, path_components):
         # A news page is found in one query, not two (its type is known). The feeds' routes have two
         # components, so they never meet a news slug; anything else routes as Wagtail does.
@@ -257,7 +261,12 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
             if news is not None:
                 news._cached_parent_obj = self
                 return news.route(request, [])
-        return super().route(request, path_components)
+        page = self
+        if self.get_deferred_fields():  # routed to without its own fields: load them, as Wagtail would
+            page = type(self)._default_manager.get(pk=self.pk)
+            for name, value in self.__dict__.items():
+                page.__dict__.setdefault(name, value)
+        return super(NewsIndexPage, page).route(request, path_components)
 
     @path("feed/rss/", name="rss_feed")
     def rss_feed(self, request):
@@ -389,6 +398,11 @@ class StrategyPage(CachedPageMixin, Page):
     @property
     def meta_description(self):
         return description_from(self.intro)
+
+    def subpages(self):
+        """Live, public child pages ("In this section"), without Wagtail's restriction query when the site
+        has no view restriction (``public_pages``)."""
+        return public_pages(self.get_children().live())
 
 
 # The accessibility statement ("Deklaracja dostępności") -------------------------------------------

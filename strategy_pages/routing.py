@@ -12,9 +12,15 @@ remembered: sub-routes of routable pages (feeds) always take the usual way.
 With the fragment cache on, the page found for a path is also kept there under the current cache
 generation (``strategy_pages.caching``), which any page change — saved, published, unpublished, moved,
 deleted — replaces: routing then costs one cache read. The page's own ``route`` still runs on it.
+
+``ROUTE_MEMO`` (default on; environment ``ROUTE_MEMO=0``) switches the per-process memory off: every
+request is then routed the usual way (bench/pages.py's "every cache off" row).
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from wagtail.models import Page
 
 from .caching import cached_fragment, fragment_cache_seconds
 
@@ -30,6 +36,44 @@ def _remember(key, page):
 
 def forget_routes():
     _routes.clear()
+
+
+def routes_with_generic_fields(model):
+    """Whether ``model.route`` needs nothing but the generic page fields of its page (path, depth, live):
+    Wagtail's own ``Page.route``, or a type that says so (``route_with_generic_fields``)."""
+    return model is not None and (model.route is Page.route or getattr(model, "route_with_generic_fields", False))
+
+
+def route_children(page, request, path_components):
+    """Wagtail's ``Page.route`` for a path below ``page``, without the query for the specific fields of a
+    page the path only passes through: such a page is routed on as its specific type with its generic
+    fields (``specific_deferred``) when its ``route`` needs no more (``routes_with_generic_fields``).
+    The page finally routed to is loaded whole, as Wagtail does."""
+    child_slug, remaining = path_components[0], path_components[1:]
+    if not remaining:
+        # The page routed to: its type from a two-column row, then the page itself in one query of its
+        # type (what ``.specific`` would load), without making a generic page of all its columns first.
+        rows = list(page.get_children().filter(slug=child_slug).values_list("pk", "content_type_id")[:2])
+        if not rows:
+            raise Http404
+        if len(rows) == 1:
+            model = ContentType.objects.get_for_id(rows[0][1]).model_class()
+            if model is not None:
+                queryset = model._default_manager.filter(pk=rows[0][0])
+                if related := getattr(model, "route_select_related", ()):
+                    queryset = queryset.select_related(*related)
+                subpage = queryset.first()
+                if subpage is not None:
+                    subpage._cached_parent_obj = page
+                    return subpage.route(request, remaining)
+    try:
+        subpage = page.get_children().get(slug=child_slug)
+    except Page.DoesNotExist as exc:
+        raise Http404 from exc
+    subpage._cached_parent_obj = page
+    if remaining and routes_with_generic_fields(subpage.specific_class):
+        return subpage.specific_deferred.route(request, remaining)
+    return subpage.specific.route(request, remaining)
 
 
 class DirectRouteMixin:
@@ -55,6 +99,8 @@ class DirectRouteMixin:
         return page if page.url_path == self.url_path + "/".join(path_components) + "/" else None
 
     def _route(self, request, path_components):
+        if not getattr(settings, "ROUTE_MEMO", True):  # the memo off (benchmarks: every cache off)
+            return route_children(self, request, path_components)
         key = (self.pk, tuple(path_components))
         known = _routes.get(key)
         if known is not None:
@@ -68,7 +114,7 @@ class DirectRouteMixin:
                 if page is not None:
                     return page.route(request, [])
             _routes.pop(key, None)
-        result = super().route(request, path_components)
+        result = route_children(self, request, path_components)
         page = result[0]
         expected = self.url_path + "/".join(path_components) + "/"
         if page.url_path == expected:  # the page itself, not a sub-route of a routable page

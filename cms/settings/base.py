@@ -190,6 +190,8 @@ else:
 # either cache: their generation number is kept in the database.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
+# The per-process memory of which page a path leads to (strategy_pages/routing.py); off: Wagtail's routing.
+ROUTE_MEMO = env_bool("ROUTE_MEMO", True)
 # Seconds each process may reuse the generation it last read (and its copies of cached pages) without
 # asking the database: other processes show a publication after at most this long; 0: ask every time.
 PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "1"))
