@@ -69,30 +69,30 @@ def get(url):
     return response.content.decode()
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_each_page_serves_the_reference_html(site_pages, cache_setting, page):
-    url = site_pages[page].url
+@pytest.mark.parametrize("page_name", PAGES)
+def test_each_page_serves_the_reference_html(site_pages, cache_setting, page_name):
+    url = site_pages[page_name].url
     get(url)  # the site's first view of the page makes its image renditions, once in a site's life
     caching.clear()
     views = [get(url), get(url), get(url)]  # built, then from whatever cache is on
-    # With the page cache on, the cacheable pages leave places left to the browser (forms.fragments).
-    reference = REFERENCE_DIR / f"{page}{'' if cache_setting == 'every cache off' else '.cached'}.html"
+    # With the page cache on, the cacheable pages leave places left to the browser (forms.workshops.fragments).
+    reference = REFERENCE_DIR / f"{page_name}{'' if cache_setting == 'every cache off' else '.cached'}.html"
     if os.environ.get("UPDATE_REFERENCE_HTML") == "1":
         REFERENCE_DIR.mkdir(exist_ok=True)
         reference.write_text(normalise(views[0]))
     expected = reference.read_text()
     for number, html in enumerate(views):
-        assert normalise(html) == expected, f"{page}, {cache_setting}, view {number + 1} differs from {reference}"
+        assert normalise(html) == expected, f"{page_name}, {cache_setting}, view {number + 1} differs from {reference}"
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_each_page_needs_at_most_12_queries_with_every_cache_off(site_pages, settings, page):
+@pytest.mark.parametrize("page_name", PAGES)
+def test_each_page_needs_at_most_12_queries_with_every_cache_off(site_pages, settings, page_name):
     settings.PAGE_CACHE_SECONDS, settings.FRAGMENT_CACHE_SECONDS, settings.ROUTE_MEMO = 0, 0, False
     forget_routes()
-    url = site_pages[page].url
+    url = site_pages[page_name].url
     get(url)  # renditions made once
     with CaptureQueriesContext(connection) as captured:
         get(url)
-    assert len(captured) <= MAX_QUERIES, f"{page}: {len(captured)} queries:\n" + "\n".join(
+    assert len(captured) <= MAX_QUERIES, f"{page_name}: {len(captured)} queries:\n" + "\n".join(
         query["sql"][:300] for query in captured.captured_queries
     )
