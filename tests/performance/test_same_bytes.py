@@ -37,6 +37,8 @@ _NORMALISE = [
     (re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+'), r"\1CSRF"),
     # Database ids: sessions, groups, pages (they differ between databases and runs).
     (re.compile(r'((?:value|data-[\w-]+|id|for)="(?:[\w-]*?[_-])?)\d+(")'), r"\1ID\2"),
+    # Ids inside names and references: the tags made per news page, a session's places.
+    (re.compile(r"\b(temat|session)-\d+"), r"\1-ID"),
     (re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:?\d{2}|Z)?)?"), "DATE"),
     (re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?", re.IGNORECASE), "DATE"),
     (re.compile(rf"\b(?:{_WEEKDAYS})\b\.?,?", re.IGNORECASE), "DAY"),
