@@ -18,6 +18,36 @@ phone_validator = RegexValidator(
 )
 
 
+CONSENT_VALUE = "on"
+
+
+class ConsentCheckbox(forms.CheckboxInput):
+    """A consent checkbox that counts only when its own value comes back.
+
+    Django's ``CheckboxInput`` takes any value but "false" as ticked (``consent=off`` or ``consent=0``
+    would count as consent); here only ``CONSENT_VALUE``, which the box itself sends, does."""
+
+    def __init__(self, attrs=None):
+        super().__init__({**(attrs or {}), "value": CONSENT_VALUE})
+
+    def format_value(self, value):
+        return CONSENT_VALUE
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            values = data.getlist(name)
+        else:
+            value = data.get(name)
+            values = [] if value is None else [value]
+        return len(values) == 1 and values[0] == CONSENT_VALUE
+
+
+class ConsentField(forms.BooleanField):
+    """A required consent: ticked only by the checkbox's own value (``ConsentCheckbox``)."""
+
+    widget = ConsentCheckbox
+
+
 class PageChoicesField(forms.ModelMultipleChoiceField):
     """Checkboxes limited to the page's own objects: any other id is an error, never a crash.
 
@@ -117,7 +147,7 @@ class ParticipantForm(BaseForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whom you represent.")},
     )
-    consent = forms.BooleanField(
+    consent = ConsentField(
         label=_("I agree to the processing of my personal data for this purpose."),
         error_messages={"required": _("To send the form, tick the consent to the processing of your personal data.")},
     )

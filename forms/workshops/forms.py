@@ -11,6 +11,7 @@ from wagtail.contrib.forms.forms import BaseForm, WagtailAdminFormPageForm
 
 from ..fields import (
     EMAIL_MAX_LENGTH,
+    ConsentField,
     FULL_NAME_MAX_LENGTH,
     PHONE_MAX_LENGTH,
     LengthLimitedFormBuilder,
@@ -64,7 +65,7 @@ class RegistrationForm(BaseForm):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     sessions = SessionChoiceField(label=_("Sessions"), queryset=None)
-    consent = forms.BooleanField(
+    consent = ConsentField(
         label=_("Consent to the processing of personal data"),
         error_messages={"required": _("To register, tick the consent to the processing of your personal data.")},
     )
@@ -176,7 +177,7 @@ class StaffRegistrationForm(forms.Form):
     phone = forms.CharField(label=_("Phone number"), max_length=PHONE_MAX_LENGTH, required=False,
                             validators=[phone_validator])
     channel = forms.ChoiceField(label=_("The person registered"), choices=CHANNELS, initial="phone")
-    consent = forms.BooleanField(
+    consent = ConsentField(
         label=_("The person agreed to the processing of their personal data and was told where to find "
                            "the data protection information."),
         error_messages={"required": _("Registration needs the person's consent.")},
