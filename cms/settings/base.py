@@ -250,9 +250,16 @@ NOTIFICATIONS_DIGEST_HOUR = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR", "7")
 # Public form posts allowed per client: "<posts>/<seconds>". Counted in Django's cache for every POST
 # to a form page (valid or not); more are refused with 429 and nothing is stored.
 FORM_RATE_LIMIT = os.environ.get("FORM_RATE_LIMIT", "10/600")
-# The request header that holds the client address when the site runs behind a trusted reverse proxy,
-# in Django's META form (e.g. "HTTP_X_FORWARDED_FOR"; its first address is used). None: REMOTE_ADDR.
+# The request header the site's own reverse proxies append the client address to, in Django's META
+# form (e.g. "HTTP_X_FORWARDED_FOR" with nginx's $proxy_add_x_forwarded_for). None: REMOTE_ADDR.
+# Only the entry the outermost trusted proxy appended is used: FORM_RATE_LIMIT_TRUSTED_PROXY_COUNT
+# entries from the right (1: one nginx in front; 2: a load balancer and nginx…); what the client sent
+# further left is ignored. Also the address of the login lock-out (django-axes).
 FORM_RATE_LIMIT_TRUSTED_PROXY_HEADER = os.environ.get("FORM_RATE_LIMIT_TRUSTED_PROXY_HEADER") or None
+FORM_RATE_LIMIT_TRUSTED_PROXY_COUNT = int(os.environ.get("FORM_RATE_LIMIT_TRUSTED_PROXY_COUNT", "1"))
+# Where posts are counted, shared by every web process: "database" (a table, the default without
+# CACHE_URL) or "cache" (Django's cache: Redis, the default with CACHE_URL). Never a per-process memory.
+FORM_RATE_LIMIT_STORE = os.environ.get("FORM_RATE_LIMIT_STORE") or ("cache" if CACHE_URL.startswith("redis") else "database")
 # Name of the honeypot field of every public form: people never see it, bots fill it in (answer 400).
 FORM_HONEYPOT_FIELD = "website"
 # Retention: when the daily django-q2 task anonymises expired personal data (hour, local time).
