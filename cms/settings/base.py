@@ -259,7 +259,9 @@ FORM_RATE_LIMIT_TRUSTED_PROXY_HEADER = os.environ.get("FORM_RATE_LIMIT_TRUSTED_P
 FORM_RATE_LIMIT_TRUSTED_PROXY_COUNT = int(os.environ.get("FORM_RATE_LIMIT_TRUSTED_PROXY_COUNT", "1"))
 # Where posts are counted, shared by every web process: "database" (a table, the default without
 # CACHE_URL) or "cache" (Django's cache: Redis, the default with CACHE_URL). Never a per-process memory.
-FORM_RATE_LIMIT_STORE = os.environ.get("FORM_RATE_LIMIT_STORE") or ("cache" if CACHE_URL.startswith("redis") else "database")
+FORM_RATE_LIMIT_STORE = os.environ.get("FORM_RATE_LIMIT_STORE") or (
+    "cache" if CACHE_URL.startswith("redis") else "database"
+)
 # Name of the honeypot field of every public form: people never see it, bots fill it in (answer 400).
 FORM_HONEYPOT_FIELD = "website"
 # Retention: when the daily django-q2 task anonymises expired personal data (hour, local time).

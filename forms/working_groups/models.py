@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from ..lazy_import import LazyImport
-from ..privacy.models import PersonalDataSettings
+from ..privacy.models import PersonalDataSettings, form_admin_field
 
 TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol", "h2", "h3"]
 
@@ -99,7 +99,8 @@ class WorkingGroupSignupPage(ParticipationFormPage):
         FieldPanel("intro"),
         FieldPanel("signup_text"),
         MultiFieldPanel(
-            [FieldPanel("other_ways_text"), FieldPanel("signup_email"), FieldPanel("signup_phones")],
+            # People send their sign-up to this address and these numbers: form administrators set them.
+            [FieldPanel("other_ways_text"), form_admin_field("signup_email"), form_admin_field("signup_phones")],
             heading=_("Other ways to sign up"),
         ),
         MultiFieldPanel(
@@ -110,9 +111,9 @@ class WorkingGroupSignupPage(ParticipationFormPage):
                         "under Snippets › Working groups; sign-ups per group are under Participation › Working groups."
                     )
                 ),
-                FieldRowPanel([FieldPanel("signup_opens_at"), FieldPanel("signup_closes_at")]),
-                FieldPanel("representation_choices"),
-                FieldPanel("notification_recipients"),
+                FieldRowPanel([form_admin_field("signup_opens_at"), form_admin_field("signup_closes_at")]),
+                form_admin_field("representation_choices"),
+                form_admin_field("notification_recipients"),
             ],
             heading=_("Sign-up"),
         ),

@@ -11,13 +11,14 @@ from wagtail.contrib.forms.forms import BaseForm, WagtailAdminFormPageForm
 
 from ..fields import (
     EMAIL_MAX_LENGTH,
-    ConsentField,
     FULL_NAME_MAX_LENGTH,
     PHONE_MAX_LENGTH,
+    ConsentField,
     LengthLimitedFormBuilder,
     PageChoicesField,
     phone_validator,
 )
+from ..privacy.models import FORM_SETTINGS_PERMISSION, PermissionedFormsetsMixin
 from . import services
 from .exceptions import CapacityBelowConfirmed
 from .models import Registration, WorkshopSession
@@ -115,7 +116,10 @@ class RegistrationFormBuilder(LengthLimitedFormBuilder):
         )
 
 
-class WorkshopPageForm(WagtailAdminFormPageForm):
+class WorkshopPageForm(PermissionedFormsetsMixin, WagtailAdminFormPageForm):
+    # Sessions (who gets a place) and extra questions (what is collected): form administrators only.
+    formset_permissions = {"sessions": FORM_SETTINGS_PERMISSION, "form_fields": FORM_SETTINGS_PERMISSION}
+
     def clean(self):
         cleaned_data = super().clean()
         self._clean_sessions()

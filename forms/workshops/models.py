@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.forms.models import (
     AbstractForm,
     AbstractFormField,
@@ -30,7 +30,7 @@ from strategy_pages.blocks import BaseStreamBlock
 from strategy_pages.caching import SkipViewRestrictionsMixin
 
 from ..lazy_import import LazyImport
-from ..privacy.models import PersonalDataSettings
+from ..privacy.models import FormAdminInlinePanel, PersonalDataSettings, form_admin_field
 
 # Names administrators may use in message texts, e.g. "Dzień dobry {imie_nazwisko}".
 # Replaced from a fixed table (forms.workshops.messages.placeholder_values), never with str.format.
@@ -128,7 +128,8 @@ class WorkshopNotificationSettings(models.Model):
         MultiFieldPanel(
             [
                 FieldPanel("reminder_lead_hours"),
-                FieldRowPanel([FieldPanel("staff_notifications"), FieldPanel("capacity_alerts")]),
+                # Staff mail carries registrants' data: form administrators choose who gets it and how.
+                FieldRowPanel([form_admin_field("staff_notifications"), form_admin_field("capacity_alerts")]),
             ],
             heading=_("E-mail notifications"),
         ),
@@ -190,16 +191,21 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         FormSubmissionsPanel(),
         FieldPanel("description"),
         FieldPanel("venue"),
-        InlinePanel("sessions", label=_("Sessions"), min_num=1),
+        # Sessions, places, the registration window and the waitlist decide who gets a place; the
+        # recipients and the extra questions route and collect personal data: form administrators only.
+        # Title, description and venue are content: editors keep them.
+        FormAdminInlinePanel("sessions", label=_("Sessions"), min_num=1),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
-                FieldPanel("waitlist_enabled"),
-                FieldPanel("notification_recipients"),
+                FieldRowPanel(
+                    [form_admin_field("registration_opens_at"), form_admin_field("registration_closes_at")]
+                ),
+                form_admin_field("waitlist_enabled"),
+                form_admin_field("notification_recipients"),
             ],
             heading=_("Registration settings"),
         ),
-        InlinePanel(
+        FormAdminInlinePanel(
             "form_fields",
             label=_("Extra form fields"),
             help_text=_("Name, e-mail, phone, sessions and consent are always asked; add only other questions."),

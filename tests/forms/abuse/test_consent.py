@@ -3,7 +3,6 @@
 import pytest
 
 from forms.fields import ConsentField
-from tests.forms.abuse.test_abuse import public_forms  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
