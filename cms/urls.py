@@ -9,7 +9,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 from strategy_pages import views as strategy_views
 
 urlpatterns = [
-    path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("forms.urls")),
@@ -17,6 +16,10 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", strategy_views.RobotsView.as_view(), name="robots_txt"),
 ]
+
+if settings.DJANGO_ADMIN_ENABLED:
+    # A second login form, and django-q2's schedule editor runs any importable function: only on request.
+    urlpatterns.insert(0, path("django-admin/", admin.site.urls))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

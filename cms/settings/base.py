@@ -5,6 +5,7 @@ Everything a deployer may change is read from the environment here or in
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +70,17 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Short sessions for accounts that see personal data (cms/security.py).
+    "cms.security.PersonalDataSessionMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Every login form (Wagtail's /admin/login/, Django's admin when mounted, any other) authenticates
+# through django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -230,6 +243,8 @@ LOGGING = {
         "django-q": {"level": os.environ.get("Q_LOG_LEVEL", "WARNING")},
         # Wagtail 8 runs its own background work through django-tasks and logs every task at INFO.
         "django_tasks": {"level": "WARNING"},
+        # django-axes logs every failed login at INFO; lock-outs are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -266,3 +281,29 @@ FORM_RATE_LIMIT_STORE = os.environ.get("FORM_RATE_LIMIT_STORE") or (
 FORM_HONEYPOT_FIELD = "website"
 # Retention: when the daily django-q2 task anonymises expired personal data (hour, local time).
 PERSONAL_DATA_RETENTION_HOUR = int(os.environ.get("PERSONAL_DATA_RETENTION_HOUR", "3"))
+
+
+# --- Logins (issue 13) --------------------------------------------------------------------------------
+# django-axes counts failed logins in the database (shared by every process). After LOGIN_FAILURE_LIMIT
+# failures an account is locked (whatever address tries it), and so is an address (whatever account it
+# tries), for LOGIN_COOLOFF_MINUTES; a superuser unlocks earlier (Settings › Locked logins, or
+# `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`). A successful login resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The same client address as the form rate limit: behind the trusted proxy, the address it appended.
+AXES_CLIENT_IP_CALLABLE = "forms.abuse.client_address"
+AXES_LOCKOUT_TEMPLATE = "account_locked.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Axes's own Django-admin pages are not used (the Wagtail admin has the unlock view).
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Django's own admin (/django-admin/) is a second login form, and its django-q2 schedule editor runs any
+# importable function: not mounted unless DJANGO_ADMIN_ENABLED=1 (the dev settings mount it).
+DJANGO_ADMIN_ENABLED = env_bool("DJANGO_ADMIN_ENABLED", False)
+
+# Sessions: two weeks by default; accounts that may see personal data (form administrators,
+# superusers) get a session that ends with the browser and after PERSONAL_DATA_SESSION_HOURS at most.
+PERSONAL_DATA_SESSION_SECONDS = int(float(os.environ.get("PERSONAL_DATA_SESSION_HOURS", "8")) * 3600)

@@ -94,6 +94,7 @@ def register_personal_data_urls():
         path("forms/submissions/<int:page_id>/results/", submissions_list, {"results_only": True}),
         path("forms/submissions/<int:page_id>/delete/", delete_submissions),
         path("personal-data/", views.personal_data_requests, name="personal_data_requests"),
+        path("locked-logins/", views.locked_logins, name="locked_logins"),
     ]
 
 
@@ -113,6 +114,17 @@ def register_personal_data_menu_item():
         _("Personal data requests"), reverse("personal_data_requests"), icon_name="user", order=900,
         name="personal-data-requests",
     )
+
+
+class SuperuserMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_settings_menu_item")
+def register_locked_logins_menu_item():
+    return SuperuserMenuItem(_("Locked logins"), reverse("locked_logins"), icon_name="lock", order=910,
+                             name="locked-logins")
 
 
 @hooks.register("register_log_actions")
