@@ -67,10 +67,11 @@ def submission_staff(notification):
         "represents": submission.represents,
         "url": admin_url("participation_submission", submission.pk),
     }
-    subject = gettext("New consultation submission %(reference)s: %(title)s") % values
+    # The title is the resident's text: in the body, never in the subject.
+    subject = gettext("New consultation submission %(reference)s in “%(consultation)s”") % values
     text = gettext(
         "A new submission in the consultation “%(consultation)s” waits for moderation.\n\n"
         "Reference number: %(reference)s\nTitle: %(title)s\nThematic area: %(area)s\nRepresents: %(represents)s\n\n"
         "Moderate it in the admin:\n%(url)s"
     ) % values
-    return compose(subject, text)
+    return compose(subject, text, links=(values["url"],))

@@ -16,6 +16,7 @@ from ..fields import (
     ConsentField,
     LengthLimitedFormBuilder,
     PageChoicesField,
+    SingleLineField,
     phone_validator,
 )
 from ..privacy.models import FORM_SETTINGS_PERMISSION, PermissionedFormsetsMixin
@@ -42,7 +43,7 @@ class SessionChoiceField(PageChoicesField):
 class RegistrationForm(BaseForm):
     """Fixed fields; ``RegistrationFormBuilder`` adds the administrator's extra fields to a subclass."""
 
-    full_name = forms.CharField(
+    full_name = SingleLineField(
         label=_("Full name"),
         max_length=FULL_NAME_MAX_LENGTH,
         error_messages={"required": _("Enter your full name.")},
@@ -58,7 +59,7 @@ class RegistrationForm(BaseForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(
+    phone = SingleLineField(
         label=_("Phone number"),
         max_length=PHONE_MAX_LENGTH,
         required=False,
@@ -172,13 +173,13 @@ class StaffRegistrationForm(forms.Form):
         label=_("Sessions"), queryset=WorkshopSession.objects.none(), widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one session.")},
     )
-    full_name = forms.CharField(label=_("Full name"), max_length=FULL_NAME_MAX_LENGTH)
+    full_name = SingleLineField(label=_("Full name"), max_length=FULL_NAME_MAX_LENGTH)
     email = forms.EmailField(
         label=_("E-mail address"), max_length=EMAIL_MAX_LENGTH, required=False,
         help_text=_("The person gets the confirmation and the cancellation link at this address. "
                                "Leave empty if the person has none: then the phone number is required."),
     )
-    phone = forms.CharField(label=_("Phone number"), max_length=PHONE_MAX_LENGTH, required=False,
+    phone = SingleLineField(label=_("Phone number"), max_length=PHONE_MAX_LENGTH, required=False,
                             validators=[phone_validator])
     channel = forms.ChoiceField(label=_("The person registered"), choices=CHANNELS, initial="phone")
     consent = ConsentField(

@@ -423,10 +423,13 @@ def participant_message(registration, prefix, *, with_ics=False):
     values = placeholder_values(registration)
     subject, text = message_texts(registration.session.page, prefix)
     attachments = [("warsztaty.ics", build_ics(registration), "text/calendar; charset=utf-8; method=PUBLISH")]
+    # What a person typed (the name) never goes into a subject: only the texts staff wrote.
+    subject_values = {**values, "imie_nazwisko": ""}
     return compose(
-        fill_placeholders(subject, values),
+        fill_placeholders(subject, subject_values),
         fill_placeholders(text, values),
         attachments=attachments if with_ics else (),
+        links=(values["link_anulowania"], values["link_strony"]),
     )
 
 
