@@ -36,8 +36,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django_q.conf import Conf
 from django_q.tasks import async_task
 

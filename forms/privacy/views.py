@@ -99,5 +99,6 @@ def locked_logins(request):
         return redirect("locked_logins")
     attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).order_by(
         "-attempt_time")
+    title = _("Locked logins")
     return TemplateResponse(request, "forms/privacy/admin/locked_logins.html",
-                            {"attempts": attempts, "page_title": _("Locked logins"), "header_title": _("Locked logins")})
+                            {"attempts": attempts, "page_title": title, "header_title": title})
