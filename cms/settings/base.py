@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, cached pages included (cms/security.py).
+    "cms.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached anonymous pages are answered here, before sessions, CSRF and the rest (strategy_pages/caching.py).
     "strategy_pages.caching.PageCacheMiddleware",
@@ -307,3 +309,9 @@ DJANGO_ADMIN_ENABLED = env_bool("DJANGO_ADMIN_ENABLED", False)
 # Sessions: two weeks by default; accounts that may see personal data (form administrators,
 # superusers) get a session that ends with the browser and after PERSONAL_DATA_SESSION_HOURS at most.
 PERSONAL_DATA_SESSION_SECONDS = int(float(os.environ.get("PERSONAL_DATA_SESSION_HOURS", "8")) * 3600)
+
+# Content-Security-Policy (cms/security.py): on by default; CSP_REPORT_ONLY=1 only reports violations.
+CSP_ENABLED = env_bool("CSP_ENABLED", True)
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+# The admin shows no Gravatar pictures: they would send a hash of each user's e-mail address to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
