@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from strategy_pages.caching import public_pages
 
 from . import messages
-from .exceptions import CapacityBelowConfirmed, MoveRefused, RegistrationClosed
+from .exceptions import CapacityBelowConfirmed, MoveRefused, RegistrationClosed, SessionStarted
 from .models import Registration, WorkshopPage, WorkshopSession, set_places_left
 from .tokens import cancel_token, registration_from_cancel_token  # noqa: F401 - part of the service's interface
 
@@ -176,13 +176,18 @@ def _register_for_locked_session(page, session, *, full_name, email, phone, form
 
 
 def cancel(registration, *, by_staff=False, now=None):
-    """Cancel a registration; a freed place goes to the first person waiting, in the same transaction."""
+    """Cancel a registration; a freed place goes to the first person waiting, in the same transaction.
+
+    A person's own cancellation (the link) is refused with ``SessionStarted`` once the session has
+    started; staff may still cancel, but nobody is promoted into a session that has started."""
     now = now or timezone.now()
     with transaction.atomic():
         session = _lock_session(registration.session_id)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status == Status.CANCELLED:
             return CancelOutcome(registration, already_cancelled=True, promoted=None)
+        if not by_staff and session_has_started(session, now):
+            raise SessionStarted()
         was_confirmed = registration.status == Status.CONFIRMED
         registration.status = Status.CANCELLED
         registration.cancelled_at = registration.status_changed_at = now
@@ -259,7 +264,13 @@ def promote_waiters(session, now=None):
         return _promote_waiters(_lock_session(session.pk), now or timezone.now())
 
 
+def session_has_started(session, now=None):
+    return session.starts_at <= (now or timezone.now())
+
+
 def _promote_waiters(session, now):
+    if session_has_started(session, now):
+        return []  # a place freed once the session runs goes to nobody: they could not come any more
     free = session.capacity - _confirmed_count(session)
     if free <= 0:
         return []

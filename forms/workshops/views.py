@@ -7,7 +7,7 @@ from wagtail.contrib.forms.models import FormMixin
 
 from ..abuse import protect_form_post
 from . import fragments, services
-from .exceptions import InvalidCancellationLink, RegistrationClosed
+from .exceptions import InvalidCancellationLink, RegistrationClosed, SessionStarted
 
 
 def add_sessions_to_context(page, request, context):
@@ -78,13 +78,18 @@ class CancelRegistrationView(View):
         registration = self._registration(token)
         if registration is None:
             return self._invalid(request)
+        if not registration.is_cancelled and services.session_has_started(registration.session):
+            return self._render(request, status=410, registration=registration, started_message=SessionStarted.message)
         return self._render(request, registration=registration, already_cancelled=registration.is_cancelled)
 
     def post(self, request, token):
         registration = self._registration(token)
         if registration is None:
             return self._invalid(request)
-        outcome = services.cancel(registration)
+        try:
+            outcome = services.cancel(registration)
+        except SessionStarted as exc:
+            return self._render(request, status=410, registration=registration, started_message=exc.message)
         return self._render(
             request,
             registration=outcome.registration,
