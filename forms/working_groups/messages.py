@@ -8,6 +8,7 @@ imports this module in every process).
 """
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from notifications.registry import message_builder
 from notifications.services import compose, enqueue
@@ -20,6 +21,7 @@ SIGNUP_RECEIVED = "working_group_signup_received"
 SIGNUP_STAFF = "working_group_signup_staff"
 SIGNUP_ACCEPTED = "working_group_signup_accepted"
 SIGNUP_DECLINED = "working_group_signup_declined"
+SIGNUP_DUPLICATE = "working_group_signup_duplicate"
 
 
 # Recording (inside the service transaction) -------------------------------------------------
@@ -33,6 +35,15 @@ def queue_signup_received(page, signups):
              target=first, page=page, params=params)
     enqueue(key=f"wg-signup:{first.pk}:staff", kind=SIGNUP_STAFF, recipients=page.notification_recipients,
              target=first, page=page, params=params)
+
+
+def queue_duplicate_signup(page, signups, now):
+    """The address's owner learns that someone signed it up again (at most once a day per sign-up)."""
+    first = signups[0]
+    if not first.email:
+        return
+    enqueue(key=f"wg-signup:{first.pk}:duplicate:{now.date().isoformat()}", kind=SIGNUP_DUPLICATE,
+            recipients=[first.email], target=first, page=page, params={"signup_ids": [s.pk for s in signups]})
 
 
 def queue_signup_decision(signup, now):
@@ -123,3 +134,19 @@ def signup_accepted(notification):
 @message_builder(SIGNUP_DECLINED)
 def signup_declined(notification):
     return _decision_message(notification, "declined")
+
+
+@message_builder(SIGNUP_DUPLICATE, label=gettext_lazy("working-group sign-up with an address already signed up"))
+def signup_duplicate(notification):
+    signups = _signups(notification)
+    if not signups:
+        return None
+    page = signups[0].group.page
+    subject = gettext("You have already signed up for the working groups")
+    text = gettext(
+        "Hello,\n\n"
+        "someone (perhaps you) has just signed this e-mail address up again on “%(page)s” for:\n%(groups)s\n\n"
+        "This address had already signed up for these groups, so nothing has changed. If it was not you, "
+        "you do not need to do anything."
+    ) % {"page": page.title, "groups": _group_list(signups)}
+    return compose(subject, text)

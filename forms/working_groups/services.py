@@ -56,10 +56,13 @@ class SignupOutcome:
     group: WorkingGroup
     signup: WorkingGroupSignup | None = None
     message: str = ""
+    # Already signed up with this address: nothing stored, the owner is told by e-mail, and the public
+    # answer is the same as for a new sign-up (it must not reveal who takes part).
+    duplicate: bool = False
 
     @property
     def created(self):
-        return self.signup is not None
+        return self.signup is not None and not self.duplicate
 
 
 @dataclass(frozen=True)
@@ -156,12 +159,16 @@ def sign_up(page, *, groups, full_name, email, represents, motivation, phone="",
         created = [outcome.signup for outcome in outcomes if outcome.created]
         if created:
             messages.queue_signup_received(page, created)
+        existing = [outcome.signup for outcome in outcomes if outcome.duplicate and outcome.signup]
+        if existing:
+            messages.queue_duplicate_signup(page, existing, now)
     return outcomes
 
 
 def _sign_up_for_group(page, group, **fields):
-    if group.signups.filter(email=fields["email"], status__in=WorkingGroupSignup.ACTIVE_STATUSES).exists():
-        return SignupOutcome(group, message=DUPLICATE_MESSAGE)
+    existing = group.signups.filter(email=fields["email"], status__in=WorkingGroupSignup.ACTIVE_STATUSES).first()
+    if existing is not None:
+        return SignupOutcome(group, existing, message=DUPLICATE_MESSAGE, duplicate=True)
     now = fields.pop("now")
     try:
         # The savepoint keeps the other groups if the unique constraint fires (a parallel request).
@@ -170,7 +177,7 @@ def _sign_up_for_group(page, group, **fields):
                 page=page, group=group, form_data={}, status=Status.PENDING, status_changed_at=now, **fields
             )
     except IntegrityError:
-        return SignupOutcome(group, message=DUPLICATE_MESSAGE)
+        return SignupOutcome(group, message=DUPLICATE_MESSAGE, duplicate=True)
     return SignupOutcome(group, signup)
 
 

@@ -310,7 +310,7 @@ def add_registration(request, page_id):
                         page, sessions=data["sessions"], full_name=data["full_name"],
                         email=form.email_or_placeholder(), phone=data["phone"],
                         form_data={"staff_channel": data["channel"]},
-                        source=Registration.Source.STAFF, enforce_window=False,
+                        source=Registration.Source.STAFF, enforce_window=False, duplicates_refused=True,
                     )
                 except RegistrationClosed as exc:  # not raised with enforce_window=False; kept for safety
                     outcomes = []

@@ -78,6 +78,24 @@ def registration_created(registration):
         _capacity_alerts(session)
 
 
+DUPLICATE_REGISTRATION = "registration_duplicate"
+
+
+def duplicate_registration(registration, now):
+    """Someone registered again with the address of an active registration: its owner learns it (once a
+    day at most, so the form cannot be used to flood a mailbox); nothing else happens."""
+    if not registration.email:
+        return
+    day = timezone.localdate(now).isoformat()
+    outbox.enqueue(
+        key=f"registration:{registration.pk}:duplicate:{day}",
+        kind=DUPLICATE_REGISTRATION,
+        recipients=[registration.email],
+        target=registration,
+        page=registration.session.page,
+    )
+
+
 def registration_cancelled(registration, *, by_staff=False):
     outbox.enqueue(
         key=f"registration:{registration.pk}:cancelled",
@@ -454,6 +472,27 @@ def build_registration_promoted(notification):
 @message_builder(Kind.REGISTRATION_CANCELLED)
 def build_registration_cancelled(notification):
     return participant_message(_registration(notification), "cancellation")
+
+
+@message_builder(DUPLICATE_REGISTRATION, label=_("registration attempt with an address already registered"))
+def build_duplicate_registration(notification):
+    registration = _registration(notification)
+    if registration.status == Status.CANCELLED or not registration.email:
+        return None
+    values = placeholder_values(registration)
+    status = (gettext("You have a place.") if registration.status == Status.CONFIRMED
+              else gettext("You are on the waiting list."))
+    text = gettext(
+        "Hello,\n\n"
+        "someone (perhaps you) has just tried to register this e-mail address again for the session "
+        "“{sesja}” of the workshop “{warsztat}” ({data}, {godzina}, {miejsce}).\n\n"
+        "This address is already registered for it, so nothing has changed: %(status)s\n\n"
+        "If you cannot come, you can cancel here:\n{link_anulowania}\n\n"
+        "If it was not you, you do not need to do anything."
+    ) % {"status": status}
+    subject = gettext("You are already registered: {sesja}, {data}")
+    return compose(fill_placeholders(subject, {**values, "imie_nazwisko": ""}), fill_placeholders(text, values),
+                   links=(values["link_anulowania"], values["link_strony"]))
 
 
 @message_builder(Kind.SESSION_REMINDER)

@@ -26,6 +26,9 @@ from .tokens import cancel_token, registration_from_cancel_token  # noqa: F401 -
 Status = Registration.Status
 
 REFUSED = "refused"
+# Already registered (confirmed or waitlisted) with this address: nothing stored, the owner of the
+# address is told by e-mail; the public answer is the same as for a new registration (no enumeration).
+DUPLICATE = "duplicate"
 DUPLICATE_MESSAGE = _("You are already registered for this session with this e-mail address.")
 FULL_MESSAGE = _("There are no places left in this session.")
 PAGE_HAS_REGISTRATIONS_MESSAGE = _(
@@ -54,6 +57,10 @@ class SessionOutcome:
     @property
     def refused(self):
         return self.status == REFUSED
+
+    @property
+    def duplicate(self):
+        return self.status == DUPLICATE
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,7 @@ def register(
     form_data=None,
     source=Registration.Source.ONLINE,
     enforce_window=True,
+    duplicates_refused=False,
     now=None,
 ):
     """Register one person for one or more sessions of ``page``.
@@ -128,6 +136,10 @@ def register(
     one transaction, so a submission is stored whole or not at all. Raises
     ``RegistrationClosed`` outside the registration window, and ``ValueError`` for a
     session that does not belong to the page (the form rejects those first).
+
+    An address already registered for a session gets a DUPLICATE outcome (nothing stored, its owner is
+    told by e-mail) so that the public answer does not reveal who takes part; staff
+    (``duplicates_refused=True``) get a REFUSED outcome with the reason instead.
     """
     now = now or timezone.now()
     if enforce_window and not page.registration_is_open(now):
@@ -146,21 +158,27 @@ def register(
             outcomes.append(
                 _register_for_locked_session(
                     page, session, full_name=full_name, email=email, phone=phone,
-                    form_data=form_data or {}, source=source, now=now,
+                    form_data=form_data or {}, source=source, now=now, duplicates_refused=duplicates_refused,
                 )
             )
     return outcomes
 
 
-def _register_for_locked_session(page, session, *, full_name, email, phone, form_data, source, now):
-    if session.registrations.filter(email=email, status__in=Registration.ACTIVE_STATUSES).exists():
+def _register_for_locked_session(page, session, *, full_name, email, phone, form_data, source, now,
+                                 duplicates_refused=False):
+    """``duplicates_refused``: staff moves and entries are told of a duplicate (REFUSED); a public post
+    gets a DUPLICATE outcome that it answers like any other, and the address's owner gets a message."""
+    existing = session.registrations.filter(email=email, status__in=Registration.ACTIVE_STATUSES).first()
+    if existing is not None and duplicates_refused:
         return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
-    if _confirmed_count(session) < session.capacity:
-        status = Status.CONFIRMED
-    elif page.waitlist_enabled:
-        status = Status.WAITLISTED
-    else:
+    has_place = _confirmed_count(session) < session.capacity
+    if not has_place and not page.waitlist_enabled:
+        # What anybody would be told: the same whether the address is registered or not.
         return SessionOutcome(session, REFUSED, message=FULL_MESSAGE)
+    if existing is not None:
+        messages.duplicate_registration(existing, now)
+        return SessionOutcome(session, DUPLICATE, existing)
+    status = Status.CONFIRMED if has_place else Status.WAITLISTED
     try:
         # The savepoint keeps the rest of the submission if the unique constraint fires.
         with transaction.atomic():
@@ -169,7 +187,9 @@ def _register_for_locked_session(page, session, *, full_name, email, phone, form
                 form_data=form_data, status=status, source=source, status_changed_at=now,
             )
     except IntegrityError:
-        return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
+        if duplicates_refused:
+            return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
+        return SessionOutcome(session, DUPLICATE)
     messages.registration_created(registration)
     position = waitlist_position(registration) if status == Status.WAITLISTED else None
     return SessionOutcome(session, status, registration, waitlist_position=position)
@@ -233,6 +253,7 @@ def move(registration, to_session, *, now=None):
         outcome = _register_for_locked_session(
             source.page, target, full_name=registration.full_name, email=registration.email,
             phone=registration.phone, form_data=registration.form_data, source=registration.source, now=now,
+            duplicates_refused=True,
         )
         if outcome.refused:
             raise MoveRefused(outcome.message)
