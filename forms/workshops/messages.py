@@ -16,6 +16,7 @@ defaults, their placeholders, and the .ics file). Builders run inside ``translat
 the site language; ``FormsConfig.ready`` imports this module in every process.
 """
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -388,6 +389,15 @@ def fill_placeholders(text, values):
     return PLACEHOLDER_PATTERN.sub(lambda match: values.get(match[1], match[0]), str(text))
 
 
+_NAME_IN_SUBJECT = re.compile(r"[,;:\s]*\{imie_nazwisko\}")
+
+
+def fill_subject(subject, values):
+    """A subject with its placeholders filled, except the person's name (what someone typed into a form
+    never reaches a subject): it is dropped with the punctuation before it."""
+    return fill_placeholders(_NAME_IN_SUBJECT.sub("", str(subject)), values)
+
+
 def message_texts(page, prefix):
     """The page's own subject and text for a message kind, each falling back to the default."""
     subject, text = page.custom_message(prefix)
@@ -441,10 +451,8 @@ def participant_message(registration, prefix, *, with_ics=False):
     values = placeholder_values(registration)
     subject, text = message_texts(registration.session.page, prefix)
     attachments = [("warsztaty.ics", build_ics(registration), "text/calendar; charset=utf-8; method=PUBLISH")]
-    # What a person typed (the name) never goes into a subject: only the texts staff wrote.
-    subject_values = {**values, "imie_nazwisko": ""}
     return compose(
-        fill_placeholders(subject, subject_values),
+        fill_subject(subject, values),
         fill_placeholders(text, values),
         attachments=attachments if with_ics else (),
         links=(values["link_anulowania"], values["link_strony"]),
@@ -491,7 +499,7 @@ def build_duplicate_registration(notification):
         "If it was not you, you do not need to do anything."
     ) % {"status": status}
     subject = gettext("You are already registered: {sesja}, {data}")
-    return compose(fill_placeholders(subject, {**values, "imie_nazwisko": ""}), fill_placeholders(text, values),
+    return compose(fill_subject(subject, values), fill_placeholders(text, values),
                    links=(values["link_anulowania"], values["link_strony"]))
 
 
