@@ -6,9 +6,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from forms.privacy import admin as privacy_admin
 from strategy_pages import views as strategy_views
 
 urlpatterns = [
+    # Site history without entries about personal-data records the user may not see (forms.privacy.admin).
+    *privacy_admin.site_history_urls(),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("forms.urls")),
