@@ -7,8 +7,7 @@ turn a recorded message into an e-mail in the worker, in the site language (``Fo
 imports this module in every process).
 """
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from notifications.registry import message_builder
 from notifications.services import compose, enqueue
