@@ -267,12 +267,18 @@ def _log_retention(page, count, what):
 
 @dataclass
 class PersonalData:
+    """What is held about one person, found by e-mail address or phone number (``email`` is the query).
+
+    ``in_text``: other records whose free text (answers, motivations, submissions) mentions the address
+    or the number — shown as "found in text", exported, and redacted on erasure."""
+
     email: str
     registrations: list
     signups: list
     submissions: list
     survey_answers: list
     notifications: list
+    in_text: list = field(default_factory=list)
 
     def counts(self):
         return {
@@ -281,11 +287,16 @@ class PersonalData:
             "consultation_submissions": len(self.submissions),
             "survey_answers": len(self.survey_answers),
             "notifications": len(self.notifications),
+            "found_in_text": len(self.in_text),
         }
 
     @property
     def total(self):
         return sum(self.counts().values())
+
+
+MIN_PHONE_DIGITS = 6
+REDACTED = "[usunięto]"
 
 
 def _mentions(value, email):
@@ -298,10 +309,83 @@ def _mentions(value, email):
     return False
 
 
-def find(email):
-    """Every record held about ``email`` (compared without letter case)."""
-    email = normalise_email(email)
-    if not email:
+def phone_digits(value):
+    return "".join(ch for ch in value or "" if ch.isdigit())
+
+
+def is_phone_query(query):
+    query = (query or "").strip()
+    return "@" not in query and len(phone_digits(query)) >= MIN_PHONE_DIGITS
+
+
+def _phone_pattern(digits):
+    """A regular expression finding the number in free text however it is written (spaces, dashes…)."""
+    import re
+
+    return re.compile(r"(?<!\d)" + r"[\s().\-/]*".join(re.escape(d) for d in digits) + r"(?!\d)")
+
+
+def _text_matcher(query):
+    """A function telling whether a text mentions the query (an address, or a phone number's digits)."""
+    if is_phone_query(query):
+        pattern = _phone_pattern(phone_digits(query))
+        return lambda text: bool(text) and bool(pattern.search(str(text)))
+    needle = normalise_email(query)
+    return lambda text: bool(text) and needle in str(text).lower()
+
+
+def _texts(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+
+
+def _by_phone(queryset, digits):
+    return [row for row in queryset.exclude(phone="").order_by("pk") if phone_digits(row.phone) == digits]
+
+
+def _found_in_text(query, already):
+    """Records not held under the person's address or number whose free text mentions it."""
+    matches = _text_matcher(query)
+    seen = {(type(record), record.pk) for record in already}
+    found = []
+    candidates = [
+        (Registration.objects.select_related("session", "page"), lambda r: list(_texts(r.form_data))),
+        (WorkingGroupSignup.objects.select_related("group", "page"), lambda s: [s.motivation]),
+        (ConsultationSubmission.objects.select_related("area", "page"), lambda s: [s.title, s.content, s.place]),
+        (FormSubmission.objects.filter(page_id__in=SurveyPage.objects.values_list("pk", flat=True))
+         .select_related("page"), lambda s: list(_texts(s.form_data))),
+    ]
+    for queryset, texts in candidates:
+        for record in queryset.order_by("pk").iterator():
+            if (type(record), record.pk) not in seen and any(matches(text) for text in texts(record)):
+                found.append(record)
+    return found
+
+
+def find(query):
+    """Every record held about a person, by e-mail address (without letter case) or phone number (by its
+    digits), and every other record whose free text mentions it."""
+    query = (query or "").strip()
+    if is_phone_query(query):
+        digits = phone_digits(query)
+        data = PersonalData(
+            email=query,
+            registrations=_by_phone(Registration.objects.select_related("session", "page"), digits),
+            signups=_by_phone(WorkingGroupSignup.objects.select_related("group", "page"), digits),
+            submissions=_by_phone(ConsultationSubmission.objects.select_related("area", "page", "assessment"),
+                                  digits),
+            survey_answers=[], notifications=[],
+        )
+        data.in_text = _found_in_text(query, data.registrations + data.signups + data.submissions)
+        return data
+    email = normalise_email(query)
+    if not email or "@" not in email:
         return PersonalData(email, [], [], [], [], [])
     from notifications.models import Notification
 
@@ -317,7 +401,7 @@ def find(email):
         for notification in Notification.objects.filter(recipients__icontains=email).order_by("pk")
         if email in [address.lower() for address in notification.recipient_list]
     ]
-    return PersonalData(
+    data = PersonalData(
         email=email,
         registrations=list(
             Registration.objects.filter(email__iexact=email).select_related("session", "page").order_by("pk")
@@ -332,6 +416,51 @@ def find(email):
         survey_answers=survey_answers,
         notifications=notifications,
     )
+    data.in_text = _found_in_text(email, data.registrations + data.signups + data.submissions + survey_answers)
+    return data
+
+
+def _redact(value, query):
+    """``value`` with every mention of the query replaced by ``REDACTED`` (strings inside lists and dicts too)."""
+    import re
+
+    if isinstance(value, str):
+        if is_phone_query(query):
+            return _phone_pattern(phone_digits(query)).sub(REDACTED, value)
+        return re.sub(re.escape(normalise_email(query)), REDACTED, value, flags=re.IGNORECASE)
+    if isinstance(value, list | tuple):
+        return [_redact(item, query) for item in value]
+    if isinstance(value, dict):
+        return {key: _redact(item, query) for key, item in value.items()}
+    return value
+
+
+def _redact_mentions(records, query):
+    for record in records:
+        if isinstance(record, WorkingGroupSignup):
+            record.motivation = _redact(record.motivation, query)
+            record.save(update_fields=["motivation"])
+        elif isinstance(record, ConsultationSubmission):
+            record.title, record.content, record.place = (_redact(record.title, query),
+                                                          _redact(record.content, query),
+                                                          _redact(record.place, query))
+            record.save(update_fields=["title", "content", "place"])
+        else:  # registrations and survey answers: the answers
+            record.form_data = _redact(record.form_data, query)
+            record.save(update_fields=["form_data"])
+
+
+def _in_text_entry(record, query):
+    if isinstance(record, WorkingGroupSignup):
+        kind, texts = "working_group_signup", [record.motivation]
+    elif isinstance(record, ConsultationSubmission):
+        kind, texts = "consultation_submission", [record.title, record.content, record.place]
+    elif isinstance(record, Registration):
+        kind, texts = "workshop_registration", list(_texts(record.form_data))
+    else:
+        kind, texts = "survey_answer", list(_texts(record.form_data))
+    matches = _text_matcher(query)
+    return {"kind": kind, "id": record.pk, "page": record.page.title, "texts": [t for t in texts if matches(t)]}
 
 
 def _instant(moment):
@@ -379,6 +508,8 @@ def as_json_data(data):
              "sent_at": _instant(n.sent_at)}
             for n in data.notifications
         ],
+        # Other people's records whose free text mentions the address or number (only those texts).
+        "found_in_text": [_in_text_entry(record, data.email) for record in data.in_text],
     }
 
 
@@ -415,6 +546,7 @@ def erase(email, *, user, now=None):
         _anonymise_signups(WorkingGroupSignup.objects.filter(pk__in=[s.pk for s in data.signups]), now)
         _anonymise_submissions(ConsultationSubmission.objects.filter(pk__in=[s.pk for s in data.submissions]), now)
         _anonymise_survey_answers(FormSubmission.objects.filter(pk__in=[s.pk for s in data.survey_answers]), now)
+        _redact_mentions(data.in_text, data.email)
         from notifications.models import Notification
 
         # Messages about other records that were sent to the address (and the cancellation just queued).

@@ -28,7 +28,7 @@ class PersonalDataForm(forms.Form):
     ACTIONS = [("search", gettext_lazy("Find")), ("export", gettext_lazy("Download JSON")),
                ("erase", gettext_lazy("Erase"))]
 
-    email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=254)
+    email = forms.CharField(label=gettext_lazy("E-mail address or phone number"), max_length=254)
     action = forms.ChoiceField(choices=ACTIONS, initial="search", widget=forms.HiddenInput, required=False)
     confirm = forms.BooleanField(
         label=gettext_lazy("I confirm that the person asked for the erasure of their data and that their identity "
@@ -38,6 +38,12 @@ class PersonalDataForm(forms.Form):
 
     def clean(self):
         cleaned_data = super().clean()
+        query = (cleaned_data.get("email") or "").strip()
+        if query and not services.is_phone_query(query):
+            try:
+                forms.EmailField().clean(query)
+            except forms.ValidationError:
+                self.add_error("email", _("Enter an e-mail address or a phone number (at least 6 digits)."))
         if cleaned_data.get("action") == "erase" and not cleaned_data.get("confirm"):
             self.add_error("confirm", _("Confirm the erasure request first."))
         return cleaned_data

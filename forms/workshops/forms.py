@@ -28,7 +28,8 @@ from .models import Registration, WorkshopSession
 RESERVED_FIELD_NAMES = frozenset({"full_name", "email", "phone", "sessions", "consent"})
 EXTRA_FIELD_PREFIX = "extra_"
 
-# Staff registrations of people without an e-mail address get a unique, undeliverable one.
+# Before issue 13, staff registrations of people without an e-mail address got a made-up address in this
+# domain; migration 0009 empties them. People without an address now have an empty e-mail.
 NO_EMAIL_DOMAIN = "brak-adresu.invalid"
 
 
@@ -205,13 +206,11 @@ class StaffRegistrationForm(forms.Form):
             self.add_error("phone", _("Give the phone number or the e-mail address of the person."))
         return cleaned_data
 
-    def email_or_placeholder(self):
-        email = self.cleaned_data.get("email")
-        if email:
-            return email
-        digits = "".join(ch for ch in self.cleaned_data["phone"] if ch.isdigit())
-        # Unique per phone number, so the same person cannot be added twice to a session.
-        return f"tel-{digits}@{NO_EMAIL_DOMAIN}"
+    def email_or_empty(self):
+        """The address, or "" for a person who has none: never a made-up address (it would reach the
+        exports, the outbox and the finder as if it were the person's). The service tells such people
+        apart by their phone number, and nothing is mailed to them."""
+        return self.cleaned_data.get("email") or ""
 
 
 class MoveForm(forms.Form):

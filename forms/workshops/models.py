@@ -367,8 +367,9 @@ class Registration(AbstractFormSubmission):
         WorkshopSession, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("session")
     )
     full_name = models.CharField(_("full name"), max_length=200)
-    # Stored lower-cased so the uniqueness constraint ignores letter case.
-    email = models.EmailField(_("e-mail"), max_length=254)
+    # Stored lower-cased so the uniqueness constraint ignores letter case. Empty for a person registered
+    # by staff who has no e-mail address (then the phone number is required and nothing is mailed).
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.ONLINE)
@@ -387,8 +388,15 @@ class Registration(AbstractFormSubmission):
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "email"],
-                condition=Q(status__in=["confirmed", "waitlisted"]),
+                condition=Q(status__in=["confirmed", "waitlisted"]) & ~Q(email=""),
                 name="one_active_registration_per_email_and_session",
+            ),
+            # People without an e-mail address are told apart by their phone number (the service
+            # compares its digits; this catches the same number typed the same way in a race).
+            models.UniqueConstraint(
+                fields=["session", "phone"],
+                condition=Q(status__in=["confirmed", "waitlisted"], email=""),
+                name="one_active_phone_only_registration_per_session",
             ),
         ]
         indexes = [models.Index(fields=["session", "status", "id"], name="registration_session_status")]

@@ -31,6 +31,8 @@ REFUSED = "refused"
 DUPLICATE = "duplicate"
 DUPLICATE_MESSAGE = _("You are already registered for this session with this e-mail address.")
 FULL_MESSAGE = _("There are no places left in this session.")
+PHONE_DUPLICATE_MESSAGE = _("A person with this phone number and no e-mail address is already registered for "
+                            "this session.")
 PAGE_HAS_REGISTRATIONS_MESSAGE = _(
     "This page (or a page below it) has workshop registrations and cannot be deleted. Unpublish it instead."
 )
@@ -71,7 +73,23 @@ class CancelOutcome:
 
 
 def normalise_email(email):
-    return email.strip().lower()
+    return (email or "").strip().lower()
+
+
+def phone_digits(phone):
+    return "".join(ch for ch in phone or "" if ch.isdigit())
+
+
+def _active_registration(session, email, phone):
+    """The active registration of this person in the session: by e-mail, or — for a person without
+    one — by the digits of the phone number."""
+    active = session.registrations.filter(status__in=Registration.ACTIVE_STATUSES)
+    if email:
+        return active.filter(email=email).first()
+    digits = phone_digits(phone)
+    if not digits:
+        return None
+    return next((r for r in active.filter(email="").exclude(phone="") if phone_digits(r.phone) == digits), None)
 
 
 def _lock_session(session_id):
@@ -168,9 +186,9 @@ def _register_for_locked_session(page, session, *, full_name, email, phone, form
                                  duplicates_refused=False):
     """``duplicates_refused``: staff moves and entries are told of a duplicate (REFUSED); a public post
     gets a DUPLICATE outcome that it answers like any other, and the address's owner gets a message."""
-    existing = session.registrations.filter(email=email, status__in=Registration.ACTIVE_STATUSES).first()
+    existing = _active_registration(session, email, phone)
     if existing is not None and duplicates_refused:
-        return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
+        return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE if email else PHONE_DUPLICATE_MESSAGE)
     has_place = _confirmed_count(session) < session.capacity
     if not has_place and not page.waitlist_enabled:
         # What anybody would be told: the same whether the address is registered or not.
