@@ -28,10 +28,6 @@ from .models import Registration, WorkshopSession
 RESERVED_FIELD_NAMES = frozenset({"full_name", "email", "phone", "sessions", "consent"})
 EXTRA_FIELD_PREFIX = "extra_"
 
-# Before issue 13, staff registrations of people without an e-mail address got a made-up address in this
-# domain; migration 0009 empties them. People without an address now have an empty e-mail.
-NO_EMAIL_DOMAIN = "brak-adresu.invalid"
-
 
 class SessionChoiceField(PageChoicesField):
     required_message = _("Choose at least one session.")
