@@ -78,7 +78,8 @@ def client_address(request):
             address = _valid_address(entries[-hops])
             if address:
                 return address
-    return _valid_address(request.META.get("REMOTE_ADDR", "")) or request.META.get("REMOTE_ADDR", "") or "unknown"
+    # None without a valid address (e.g. a request made in code): django-axes stores it in an IP column.
+    return _valid_address(request.META.get("REMOTE_ADDR", ""))
 
 
 def rate_limit_store():
@@ -99,7 +100,7 @@ def count_post(request, now=None):
         return 0
     now = now if now is not None else time.time()
     window_start = int(now // seconds) * seconds
-    key = _cache_key(client_address(request), window_start)
+    key = _cache_key(client_address(request) or "unknown", window_start)
     if rate_limit_store() == "cache":
         count = _count_in_cache(key, seconds)
     else:
