@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from forms.privacy import admin as privacy_admin
 from strategy_pages import views as strategy_views
 
 
@@ -22,7 +23,8 @@ class StaticRedirectView(RedirectView):
 
 
 urlpatterns = [
-    path("django-admin/", admin.site.urls),
+    # Site history without entries about personal-data records the user may not see (forms.privacy.admin).
+    *privacy_admin.site_history_urls(),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("forms.urls")),
@@ -33,6 +35,10 @@ urlpatterns = [
     path("favicon.ico", StaticRedirectView.as_view(path="icons/favicon.ico")),
     path("apple-touch-icon.png", StaticRedirectView.as_view(path="icons/apple-touch-icon.png")),
 ]
+
+if settings.DJANGO_ADMIN_ENABLED:
+    # A second login form, and django-q2's schedule editor runs any importable function: only on request.
+    urlpatterns.insert(0, path("django-admin/", admin.site.urls))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

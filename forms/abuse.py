@@ -1,21 +1,30 @@
 """Spam and abuse protection of every public form: a honeypot field and a per-client rate limit.
 
 ``protect_form_post`` wraps the ``serve`` of every form page. A POST is first counted against the
-client's limit (``FORM_RATE_LIMIT``, "<posts>/<seconds>", in Django's cache), then checked for the
-honeypot field; a refused post answers 429 or 400 with a readable page and stores nothing.
+client's limit (``FORM_RATE_LIMIT``, "<posts>/<seconds>"), then checked for the honeypot field; a
+refused post answers 429 or 400 with a readable page and stores nothing.
 
-The client address is ``REMOTE_ADDR``, or, only when ``FORM_RATE_LIMIT_TRUSTED_PROXY_HEADER`` names
-the header the site's own reverse proxy sets (e.g. ``HTTP_X_FORWARDED_FOR``), the first address in
-that header: a header anybody can send is never trusted by default.
+Where the posts are counted (``FORM_RATE_LIMIT_STORE``): "database" (the default without ``CACHE_URL``)
+counts in a table every web process shares (``forms.counters``), "cache" in Django's cache — Redis in
+production (``CACHE_URL``), where ``incr`` is atomic and shared by every process and machine. A
+per-process memory cache is never used: each gunicorn worker would have its own bucket.
+
+The client address (``client_address``, also used by the login lock-out) is ``REMOTE_ADDR``, or,
+only when ``FORM_RATE_LIMIT_TRUSTED_PROXY_HEADER`` names the header the site's own reverse proxies
+append to (``HTTP_X_FORWARDED_FOR`` with nginx's ``$proxy_add_x_forwarded_for``), the address the
+outermost trusted proxy appended: counted ``FORM_RATE_LIMIT_TRUSTED_PROXY_COUNT`` entries from the
+right. Everything left of it was sent by the client and is never believed.
 """
 
 import hashlib
+import ipaddress
 import math
 import time
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -38,14 +47,44 @@ def rate_limit():
     return int(posts or 0), int(seconds or 0)
 
 
+def _valid_address(text):
+    text = (text or "").strip()
+    if text.startswith("[") and "]" in text:  # "[2001:db8::1]:443"
+        text = text[1:text.index("]")]
+    elif text.count(":") == 1:  # "192.0.2.1:443"
+        text = text.split(":")[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+def trusted_proxy_count():
+    return max(int(getattr(settings, "FORM_RATE_LIMIT_TRUSTED_PROXY_COUNT", 1) or 1), 1)
+
+
 def client_address(request):
+    """The address of the client: the one the outermost trusted proxy appended, else ``REMOTE_ADDR``.
+
+    With N trusted proxies each appending the address it was connected from, the N-th entry from the
+    right is the client as the first of them saw it; entries further left came from the client. A
+    header with fewer entries (a request that bypassed the proxies) or an entry that is not an
+    address falls back to the connection's address."""
     header = getattr(settings, "FORM_RATE_LIMIT_TRUSTED_PROXY_HEADER", None)
     if header:
-        forwarded = request.META.get(header, "")
-        first = forwarded.split(",")[0].strip()
-        if first:
-            return first
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+        entries = [entry.strip() for entry in request.META.get(header, "").split(",") if entry.strip()]
+        hops = trusted_proxy_count()
+        if len(entries) >= hops:
+            address = _valid_address(entries[-hops])
+            if address:
+                return address
+    # None without a valid address (e.g. a request made in code): django-axes stores it in an IP column.
+    return _valid_address(request.META.get("REMOTE_ADDR", ""))
+
+
+def rate_limit_store():
+    """"database" or "cache" (``FORM_RATE_LIMIT_STORE``; by default "cache" only with a shared ``CACHE_URL``)."""
+    return getattr(settings, "FORM_RATE_LIMIT_STORE", None) or "database"
 
 
 def _cache_key(address, window_start):
@@ -61,18 +100,28 @@ def count_post(request, now=None):
         return 0
     now = now if now is not None else time.time()
     window_start = int(now // seconds) * seconds
-    key = _cache_key(client_address(request), window_start)
-    if cache.add(key, 1, timeout=seconds + 1):
-        count = 1
+    key = _cache_key(client_address(request) or "unknown", window_start)
+    if rate_limit_store() == "cache":
+        count = _count_in_cache(key, seconds)
     else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=seconds + 1)
-            count = 1
+        from .counters import increment
+
+        expires_at = datetime.fromtimestamp(window_start + seconds + 1, tz=UTC)
+        count = increment(key, expires_at)
     if count > posts:
         return max(int(math.ceil(window_start + seconds - now)), 1)
     return 0
+
+
+def _count_in_cache(key, seconds):
+    cache = caches[getattr(settings, "FORM_RATE_LIMIT_CACHE", "default")]
+    if cache.add(key, 1, timeout=seconds + 1):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=seconds + 1)
+        return 1
 
 
 def honeypot_filled(request):

@@ -1,6 +1,9 @@
 """Form fields shared by every public form: length limits, the phone check, choices limited to the page,
 the form builder with a length limit on every text field, and the person's fields of the participation forms."""
 
+import re
+import unicodedata
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
@@ -13,6 +16,29 @@ PHONE_MAX_LENGTH = 40
 MULTILINE_MAX_LENGTH = 5000
 SINGLELINE_MAX_LENGTH = 255
 URL_MAX_LENGTH = 500
+
+_WHITESPACE_RUN = re.compile(r"\s+")
+# Control (Cc), format (Cf: zero-width and bidirectional overrides), line and paragraph separators.
+_STRIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def single_line(value):
+    """One line of plain text: every control or format character and line break becomes a space, runs of
+    white space become one, surrounding space goes. Mail headers and subjects can never be split by it."""
+    if value is None:
+        return value
+    text = "".join(" " if unicodedata.category(ch) in _STRIPPED_CATEGORIES else ch for ch in str(value))
+    return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+class SingleLineField(forms.CharField):
+    """A ``CharField`` for one line (names, titles, places, phone numbers): cleaned by ``single_line``
+    before any validation, so the stored value never holds line breaks or control characters."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return single_line(value) if value not in self.empty_values else value
+
 
 phone_validator = RegexValidator(
     r"^[0-9 +()\-./]*$", _("Enter the phone number using digits, spaces and the characters + ( ) - only.")
@@ -71,6 +97,36 @@ class BoundedModelMultipleChoiceField(BoundedIdsMixin, forms.ModelMultipleChoice
     pass
 
 
+CONSENT_VALUE = "on"
+
+
+class ConsentCheckbox(forms.CheckboxInput):
+    """A consent checkbox that counts only when its own value comes back.
+
+    Django's ``CheckboxInput`` takes any value but "false" as ticked (``consent=off`` or ``consent=0``
+    would count as consent); here only ``CONSENT_VALUE``, which the box itself sends, does."""
+
+    def __init__(self, attrs=None):
+        super().__init__({**(attrs or {}), "value": CONSENT_VALUE})
+
+    def format_value(self, value):
+        return CONSENT_VALUE
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            values = data.getlist(name)
+        else:
+            value = data.get(name)
+            values = [] if value is None else [value]
+        return len(values) == 1 and values[0] == CONSENT_VALUE
+
+
+class ConsentField(forms.BooleanField):
+    """A required consent: ticked only by the checkbox's own value (``ConsentCheckbox``)."""
+
+    widget = ConsentCheckbox
+
+
 class PageChoicesField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
     """Checkboxes limited to the page's own objects: any other id is an error, never a crash.
 
@@ -94,7 +150,7 @@ class LengthLimitedFormBuilder(FormBuilder):
 
     def create_singleline_field(self, field, options):
         options["max_length"] = SINGLELINE_MAX_LENGTH
-        return forms.CharField(**options)
+        return SingleLineField(**options)
 
     def create_multiline_field(self, field, options):
         options["max_length"] = MULTILINE_MAX_LENGTH
@@ -143,7 +199,7 @@ class LengthLimitedFormBuilder(FormBuilder):
 class ParticipantForm(BaseForm):
     """The person's fields, shared by both public forms. ``page`` is the page the form is on."""
 
-    full_name = forms.CharField(
+    full_name = SingleLineField(
         label=_("Full name"),
         max_length=FULL_NAME_MAX_LENGTH,
         error_messages={"required": _("Enter your full name.")},
@@ -158,7 +214,7 @@ class ParticipantForm(BaseForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(
+    phone = SingleLineField(
         label=_("Phone number"),
         max_length=PHONE_MAX_LENGTH,
         required=False,
@@ -170,7 +226,7 @@ class ParticipantForm(BaseForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whom you represent.")},
     )
-    consent = forms.BooleanField(
+    consent = ConsentField(
         label=_("I agree to the processing of my personal data for this purpose."),
         error_messages={"required": _("To send the form, tick the consent to the processing of your personal data.")},
     )

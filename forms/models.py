@@ -8,6 +8,7 @@ from .consultations.models import (
     ThematicArea,
     Trend,
 )
+from .counters import SharedCounter
 from .index import FormIndexPage
 from .privacy.models import DataProtectionNotice, PersonalDataRequest, PersonalDataSettings
 from .surveys.models import SurveyFormField, SurveyPage
@@ -28,6 +29,7 @@ __all__ = [
     "DataProtectionNotice",
     "PersonalDataRequest",
     "PersonalDataSettings",
+    "SharedCounter",
     "ThematicArea",
     "Trend",
     "WorkingGroup",

@@ -37,6 +37,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django_q.conf import Conf
 from django_q.tasks import async_task
 
@@ -271,9 +272,23 @@ def erase_recipients(target):
 AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
 
 
-def compose(subject, text, *, attachments=()):
-    """A plain-text message with an HTML alternative made from the same text (escaped, links, paragraphs)."""
-    context = {"subject": subject, "text": text, "site_name": _setting("WAGTAIL_SITE_NAME", "")}
+def html_paragraphs(text, links=()):
+    """The text as escaped HTML paragraphs. Only the addresses in ``links`` (the site's own: cancellation,
+    page) become links; nothing else in the text does, so an address or a name someone typed into a form
+    is never made clickable in the municipality's mail."""
+    from django.utils.html import escape, format_html, linebreaks
+
+    html = linebreaks(escape(text))
+    for url in sorted(set(filter(None, links)), key=len, reverse=True):
+        html = html.replace(escape(url), format_html('<a href="{}">{}</a>', url, url))
+    return mark_safe(html)
+
+
+def compose(subject, text, *, attachments=(), links=()):
+    """A plain-text message with an HTML alternative made from the same text (escaped, paragraphs; only
+    the trusted ``links`` are clickable). The subject is one line whatever it is given."""
+    context = {"subject": subject, "text": text, "site_name": _setting("WAGTAIL_SITE_NAME", ""),
+               "html_text": html_paragraphs(text, links)}
     body = render_to_string("notifications/email/message.txt", context)
     headers = {**AUTOMATIC_HEADERS, "Content-Language": translation.get_language() or settings.LANGUAGE_CODE}
     message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, headers=headers)

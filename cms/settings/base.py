@@ -5,6 +5,7 @@ Everything a deployer may change is read from the environment here or in
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,10 +55,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, cached pages included (cms/security.py).
+    "cms.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed by the application (static files come compressed from WhiteNoise, above); off with
     # GZIP_RESPONSES=0 when a front server (nginx) compresses. Outside the page cache, so cached pages too.
@@ -73,6 +77,17 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Input no database column can hold (a 30-digit id, a NUL byte) is a 400, never a 500 (cms/middleware.py).
     "cms.middleware.BadInputMiddleware",
+    # Short sessions for accounts that see personal data (cms/security.py).
+    "cms.security.PersonalDataSessionMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Every login form (Wagtail's /admin/login/, Django's admin when mounted, any other) authenticates
+# through django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -237,6 +252,8 @@ LOGGING = {
         "django-q": {"level": os.environ.get("Q_LOG_LEVEL", "WARNING")},
         # Wagtail 8 runs its own background work through django-tasks and logs every task at INFO.
         "django_tasks": {"level": "WARNING"},
+        # django-axes logs every failed login at INFO; lock-outs are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -257,10 +274,51 @@ NOTIFICATIONS_DIGEST_HOUR = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR", "7")
 # Public form posts allowed per client: "<posts>/<seconds>". Counted in Django's cache for every POST
 # to a form page (valid or not); more are refused with 429 and nothing is stored.
 FORM_RATE_LIMIT = os.environ.get("FORM_RATE_LIMIT", "10/600")
-# The request header that holds the client address when the site runs behind a trusted reverse proxy,
-# in Django's META form (e.g. "HTTP_X_FORWARDED_FOR"; its first address is used). None: REMOTE_ADDR.
+# The request header the site's own reverse proxies append the client address to, in Django's META
+# form (e.g. "HTTP_X_FORWARDED_FOR" with nginx's $proxy_add_x_forwarded_for). None: REMOTE_ADDR.
+# Only the entry the outermost trusted proxy appended is used: FORM_RATE_LIMIT_TRUSTED_PROXY_COUNT
+# entries from the right (1: one nginx in front; 2: a load balancer and nginx…); what the client sent
+# further left is ignored. Also the address of the login lock-out (django-axes).
 FORM_RATE_LIMIT_TRUSTED_PROXY_HEADER = os.environ.get("FORM_RATE_LIMIT_TRUSTED_PROXY_HEADER") or None
+FORM_RATE_LIMIT_TRUSTED_PROXY_COUNT = int(os.environ.get("FORM_RATE_LIMIT_TRUSTED_PROXY_COUNT", "1"))
+# Where posts are counted, shared by every web process: "database" (a table, the default without
+# CACHE_URL) or "cache" (Django's cache: Redis, the default with CACHE_URL). Never a per-process memory.
+FORM_RATE_LIMIT_STORE = os.environ.get("FORM_RATE_LIMIT_STORE") or (
+    "cache" if CACHE_URL.startswith("redis") else "database"
+)
 # Name of the honeypot field of every public form: people never see it, bots fill it in (answer 400).
 FORM_HONEYPOT_FIELD = "website"
 # Retention: when the daily django-q2 task anonymises expired personal data (hour, local time).
 PERSONAL_DATA_RETENTION_HOUR = int(os.environ.get("PERSONAL_DATA_RETENTION_HOUR", "3"))
+
+
+# --- Logins (issue 13) --------------------------------------------------------------------------------
+# django-axes counts failed logins in the database (shared by every process). After LOGIN_FAILURE_LIMIT
+# failures an account is locked (whatever address tries it), and so is an address (whatever account it
+# tries), for LOGIN_COOLOFF_MINUTES; a superuser unlocks earlier (Settings › Locked logins, or
+# `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`). A successful login resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The same client address as the form rate limit: behind the trusted proxy, the address it appended.
+AXES_CLIENT_IP_CALLABLE = "forms.abuse.client_address"
+AXES_LOCKOUT_TEMPLATE = "account_locked.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Axes's own Django-admin pages are not used (the Wagtail admin has the unlock view).
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Django's own admin (/django-admin/) is a second login form, and its django-q2 schedule editor runs any
+# importable function: not mounted unless DJANGO_ADMIN_ENABLED=1 (the dev settings mount it).
+DJANGO_ADMIN_ENABLED = env_bool("DJANGO_ADMIN_ENABLED", False)
+
+# Sessions: two weeks by default; accounts that may see personal data (form administrators,
+# superusers) get a session that ends with the browser and after PERSONAL_DATA_SESSION_HOURS at most.
+PERSONAL_DATA_SESSION_SECONDS = int(float(os.environ.get("PERSONAL_DATA_SESSION_HOURS", "8")) * 3600)
+
+# Content-Security-Policy (cms/security.py): on by default; CSP_REPORT_ONLY=1 only reports violations.
+CSP_ENABLED = env_bool("CSP_ENABLED", True)
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+# The admin shows no Gravatar pictures: they would send a hash of each user's e-mail address to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -7,7 +7,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import BoundedIdsMixin, BoundedModelChoiceField, LocalDateInput, ParticipantForm
+from ..fields import BoundedIdsMixin, BoundedModelChoiceField, LocalDateInput, ParticipantForm, SingleLineField
 from ..working_groups.forms import StaffEntryForm
 from . import services
 from .models import Assessment, ThematicArea
@@ -28,7 +28,7 @@ class ConsultationSubmissionForm(ParticipantForm):
         empty_label=None,
         error_messages={"required": _("Choose the thematic area of your submission.")},
     )
-    title = forms.CharField(
+    title = SingleLineField(
         label=_("Title"), max_length=200, error_messages={"required": _("Give your submission a short title.")},
         help_text=_("The title is published in the consultation report: please do not put your name in it."),
     )
@@ -38,7 +38,7 @@ class ConsultationSubmissionForm(ParticipantForm):
         widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={"required": _("Describe your need or proposal.")},
     )
-    place = forms.CharField(
+    place = SingleLineField(
         label=_("Place it concerns"),
         max_length=200,
         required=False,

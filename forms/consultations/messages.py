@@ -88,7 +88,8 @@ def submission_staff(notification):
         "received": local_datetime(submission.arrived_at),
         "url": admin_url("participation_submission", submission.pk),
     }
-    subject = gettext("New consultation submission %(reference)s: %(title)s") % values
+    # The title is the resident's text: in the body, never in the subject.
+    subject = gettext("New consultation submission %(reference)s in “%(consultation)s”") % values
     text = gettext(
         "A new submission in the consultation “%(consultation)s” waits for moderation.\n\n"
         "Reference number: %(reference)s\nTitle: %(title)s\nThematic area: %(area)s\nRepresents: %(represents)s\n"
@@ -117,4 +118,4 @@ def submission_phone_task(notification):
         "consultation “%(consultation)s” (received %(channel)s, %(received)s).\n\nThe submission in the "
         "admin:\n%(url)s"
     ) % values
-    return compose(subject, text)
+    return compose(subject, text, links=(values["url"],))

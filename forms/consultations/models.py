@@ -29,6 +29,7 @@ from wagtail.search import index
 
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
+from ..privacy.models import form_admin_field
 from ..working_groups.models import TEXT_FEATURES, ParticipationFormPage, ReceivedThroughChannel
 
 # Art. 6 ust. 5 of the development-policy act: consultations last at least 35 days.
@@ -114,13 +115,14 @@ class ConsultationPage(ParticipationFormPage):
                         "A shorter period is saved, with a warning."
                     )
                 ),
-                FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+                # The period decides which submissions are accepted: form administrators set it.
+                FieldRowPanel([form_admin_field("starts_at"), form_admin_field("ends_at")]),
                 FieldPanel("how_to_submit"),
             ],
             heading=_("Consultation period"),
         ),
         MultiFieldPanel(
-            [FieldPanel("representation_choices"), FieldPanel("notification_recipients")],
+            [form_admin_field("representation_choices"), form_admin_field("notification_recipients")],
             heading=_("Form"),
         ),
         *ParticipationFormPage.personal_data_panels,

@@ -94,6 +94,7 @@ def register_personal_data_urls():
         path("forms/submissions/<int:page_id>/results/", submissions_list, {"results_only": True}),
         path("forms/submissions/<int:page_id>/delete/", delete_submissions),
         path("personal-data/", views.personal_data_requests, name="personal_data_requests"),
+        path("locked-logins/", views.locked_logins, name="locked_logins"),
     ]
 
 
@@ -115,6 +116,17 @@ def register_personal_data_menu_item():
     )
 
 
+class SuperuserMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_settings_menu_item")
+def register_locked_logins_menu_item():
+    return SuperuserMenuItem(_("Locked logins"), reverse("locked_logins"), icon_name="lock", order=910,
+                             name="locked-logins")
+
+
 @hooks.register("register_log_actions")
 def register_personal_data_log_actions(actions):
     actions.register_action(EXPORT_ACTION, _("Export personal data"), _("Personal data exported"))
@@ -122,3 +134,73 @@ def register_personal_data_log_actions(actions):
                             _("Personal data anonymised after the retention period"))
     actions.register_action(services.EXPORT_ACTION, _("Export one person's data"), _("One person's data exported"))
     actions.register_action(services.ERASE_ACTION, _("Erase one person's data"), _("One person's data erased"))
+
+
+# History: entries about records that hold personal data -------------------------------------------
+
+
+def personal_data_models():
+    from ..consultations.models import Assessment
+    from .models import PersonalDataRequest
+
+    return (Registration, WorkingGroupSignup, ConsultationSubmission, Assessment, PersonalDataRequest)
+
+
+def restrict_log_entries(queryset, user):
+    """Log entries (a queryset of any log-entry model) without those about records holding personal data
+    that ``user`` may not see: form administrators see them all; a reviewer sees those of the
+    consultation submissions they may assess; everyone else none (not even who moderated them)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+    from wagtail.models import ModelLogEntry
+
+    from ..consultations import services as consultations
+
+    if can_view_personal_data(user):
+        return queryset
+    protected = list(ContentType.objects.get_for_models(*personal_data_models()).values())
+    allowed = ~Q(content_type__in=protected)
+    if issubclass(queryset.model, ModelLogEntry) and not consultations.can_moderate(user):
+        visible = [str(pk) for pk in consultations.submissions_visible_to(user).values_list("pk", flat=True)]
+        if visible:
+            submission_type = ContentType.objects.get_for_model(ConsultationSubmission)
+            allowed |= Q(content_type=submission_type, object_id__in=visible)
+    return queryset.filter(allowed)
+
+
+def _site_history_view_class():
+    from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistoryReportFilterSet
+
+    class RestrictedFilterSet(SiteHistoryReportFilterSet):
+        def get_user_choices(self):
+            from django.contrib.auth import get_user_model
+            from wagtail.log_actions import registry
+
+            ids = set()
+            for log_model in registry.get_log_entry_models():
+                entries = restrict_log_entries(log_model.objects.viewable_by_user(self.request.user),
+                                               self.request.user)
+                ids.update(entries.values_list("user_id", flat=True).distinct())
+            User = get_user_model()
+            return User.objects.filter(pk__in=ids - {None}).order_by(User.USERNAME_FIELD)
+
+    class PersonalDataSafeLogEntriesView(LogEntriesView):
+        """Reports › Site history and its CSV/XLSX export, without entries the user may not see."""
+
+        filterset_class = RestrictedFilterSet
+
+        def filter_queryset(self, queryset):
+            return restrict_log_entries(super().filter_queryset(queryset), self.request.user)
+
+    return PersonalDataSafeLogEntriesView
+
+
+def site_history_urls():
+    """Paths for cms/urls.py, ahead of Wagtail's own (which keep their names for reversing)."""
+    from wagtail.admin.auth import require_admin_access
+
+    view = _site_history_view_class()
+    return [
+        path("admin/reports/site-history/", require_admin_access(view.as_view())),
+        path("admin/reports/site-history/results/", require_admin_access(view.as_view(results_only=True))),
+    ]

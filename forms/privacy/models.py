@@ -12,11 +12,53 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
 NOTICE_FEATURES = ["bold", "italic", "link", "ul", "ol"]
+
+# Fields of form pages that route, keep or expose personal data (recipients, staff-mail settings,
+# retention, notice), and those that decide who gets a place, are shown to and saved for users with
+# this permission only (form administrators, superusers). Wagtail drops such a field from the editor's
+# form for everyone else, so a value in an editor's POST is ignored, not only hidden.
+# The same codename as ``forms.privacy.permissions.VIEW_PERSONAL_DATA`` (models import nothing above them).
+FORM_SETTINGS_PERMISSION = "strategy_forms.view_personal_data"
+
+
+def form_admin_field(field_name, **kwargs):
+    """A ``FieldPanel`` shown to and saved for form administrators only (``FORM_SETTINGS_PERMISSION``)."""
+    return FieldPanel(field_name, permission=FORM_SETTINGS_PERMISSION, **kwargs)
+
+
+class FormAdminInlinePanel(InlinePanel):
+    """An ``InlinePanel`` for form administrators only. The page's editor form
+    (``PermissionedFormsetsMixin``) drops the formset for other users, so it is neither shown nor saved."""
+
+    class BoundPanel(InlinePanel.BoundPanel):
+        def __init__(self, **kwargs):
+            form = kwargs.get("form")
+            self.hidden = form is not None and kwargs["panel"].relation_name not in form.formsets
+            if self.hidden:
+                kwargs = {**kwargs, "form": None}
+            super().__init__(**kwargs)
+
+        def is_shown(self):
+            return not self.hidden and super().is_shown()
+
+
+class PermissionedFormsetsMixin:
+    """For a page's editor form: child formsets named in ``formset_permissions`` exist only for users
+    with the permission; for anyone else they are removed, so their rows are neither shown nor saved."""
+
+    formset_permissions = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self, "for_user", None)
+        for name, permission in self.formset_permissions.items():
+            if name in self.formsets and not (user is not None and user.has_perm(permission)):
+                del self.formsets[name]
 DEFAULT_RETENTION_DAYS = 90
 MAX_RETENTION_DAYS = 3650
 
@@ -162,7 +204,8 @@ class PersonalDataSettings(models.Model):
 
     personal_data_panels = [
         MultiFieldPanel(
-            [FieldPanel("data_protection_notice"), FieldPanel("retention_days")], heading=_("Personal data")
+            [form_admin_field("data_protection_notice"), form_admin_field("retention_days")],
+            heading=_("Personal data"),
         ),
     ]
 

@@ -276,6 +276,11 @@ def _log_retention(page, count, what):
 
 @dataclass
 class PersonalData:
+    """What is held about one person, found by e-mail address and/or phone number (``phone`` holds its digits).
+
+    ``in_text``: other records whose free text (answers, motivations, submissions) mentions the address
+    or the number — shown as "found in text", exported, and redacted on erasure."""
+
     email: str
     registrations: list
     signups: list
@@ -283,6 +288,7 @@ class PersonalData:
     survey_answers: list
     notifications: list
     phone: str = ""
+    in_text: list = field(default_factory=list)
 
     def counts(self):
         return {
@@ -291,11 +297,15 @@ class PersonalData:
             "consultation_submissions": len(self.submissions),
             "survey_answers": len(self.survey_answers),
             "notifications": len(self.notifications),
+            "found_in_text": len(self.in_text),
         }
 
     @property
     def total(self):
         return sum(self.counts().values())
+
+
+REDACTED = "[usunięto]"
 
 
 def _mentions(value, email="", phone_digits=""):
@@ -307,6 +317,77 @@ def _mentions(value, email="", phone_digits=""):
     if isinstance(value, dict):
         return any(_mentions(item, email, phone_digits) for item in value.values())
     return False
+
+
+# Shorter digit strings (a house number, a year) are not taken for a phone number.
+MIN_PHONE_DIGITS = 7
+_PHONE_SEPARATORS = r"[\s().\-/]*"
+
+
+def _phone_pattern(digits):
+    """A regular expression finding the number in free text however it is written (spaces, dashes, with or
+    without the +48 / 0048 country code); ``digits`` is the number's ``phone_key``."""
+    import re
+
+    prefix = r"(?:(?:\+|00)?48" + _PHONE_SEPARATORS + r")?"
+    return re.compile(r"(?<![\d+])" + prefix + _PHONE_SEPARATORS.join(re.escape(d) for d in digits) + r"(?!\d)")
+
+
+def _text_matcher(email="", digits=""):
+    """A function telling whether a text mentions the address (without letter case) or the number (its digits)."""
+    pattern = _phone_pattern(digits) if digits else None
+    needle = normalise_email(email) if email else ""
+
+    def matches(text):
+        if not text:
+            return False
+        text = str(text)
+        return bool(needle and needle in text.lower()) or bool(pattern and pattern.search(text))
+
+    return matches
+
+
+def _texts(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+
+
+def _free_texts(record):
+    """(kind, the record's free texts) for the "found in text" search."""
+    if isinstance(record, WorkingGroupSignup):
+        return "working_group_signup", [record.motivation]
+    if isinstance(record, ConsultationSubmission):
+        return "consultation_submission", [record.title, record.content, record.place]
+    if isinstance(record, Registration):
+        return "workshop_registration", list(_texts(record.form_data))
+    return "survey_answer", list(_texts(record.form_data))
+
+
+def _found_in_text(email, digits, already):
+    """Records not held under the person's address or number whose free text mentions it."""
+    if not email and not digits:
+        return []
+    matches = _text_matcher(email, digits)
+    seen = {(type(record), record.pk) for record in already}
+    found = []
+    candidates = [
+        Registration.objects.select_related("session", "page"),
+        WorkingGroupSignup.objects.select_related("group", "page"),
+        ConsultationSubmission.objects.select_related("area", "page"),
+        FormSubmission.objects.filter(page_id__in=SurveyPage.objects.values_list("pk", flat=True))
+        .select_related("page"),
+    ]
+    for queryset in candidates:
+        for record in queryset.order_by("pk").iterator():
+            if (type(record), record.pk) not in seen and any(matches(text) for text in _free_texts(record)[1]):
+                found.append(record)
+    return found
 
 
 # Shorter digit strings (a house number, a year) are not taken for a phone number.
@@ -368,7 +449,7 @@ def find(email="", phone=""):
                            object_id__in=[record.pk for record in records])
         notifications += [n for n in Notification.objects.filter(about).order_by("pk") if n.pk not in known]
         notifications.sort(key=lambda notification: notification.pk)
-    return PersonalData(
+    data = PersonalData(
         email=email,
         phone=digits,
         registrations=found,
@@ -377,6 +458,47 @@ def find(email="", phone=""):
         survey_answers=survey_answers,
         notifications=notifications,
     )
+    data.in_text = _found_in_text(email, digits, data.registrations + data.signups + data.submissions + survey_answers)
+    return data
+
+
+def _redact(value, email="", digits=""):
+    """``value`` with every mention of the address or the number replaced by ``REDACTED`` (strings inside
+    lists and dicts too)."""
+    import re
+
+    if isinstance(value, str):
+        if digits:
+            value = _phone_pattern(digits).sub(REDACTED, value)
+        if email:
+            value = re.sub(re.escape(normalise_email(email)), REDACTED, value, flags=re.IGNORECASE)
+        return value
+    if isinstance(value, list | tuple):
+        return [_redact(item, email, digits) for item in value]
+    if isinstance(value, dict):
+        return {key: _redact(item, email, digits) for key, item in value.items()}
+    return value
+
+
+def _redact_mentions(records, email="", digits=""):
+    for record in records:
+        if isinstance(record, WorkingGroupSignup):
+            record.motivation = _redact(record.motivation, email, digits)
+            record.save(update_fields=["motivation"])
+        elif isinstance(record, ConsultationSubmission):
+            record.title, record.content, record.place = (_redact(record.title, email, digits),
+                                                          _redact(record.content, email, digits),
+                                                          _redact(record.place, email, digits))
+            record.save(update_fields=["title", "content", "place"])
+        else:  # registrations and survey answers: the answers
+            record.form_data = _redact(record.form_data, email, digits)
+            record.save(update_fields=["form_data"])
+
+
+def _in_text_entry(record, email="", digits=""):
+    kind, texts = _free_texts(record)
+    matches = _text_matcher(email, digits)
+    return {"kind": kind, "id": record.pk, "page": record.page.title, "texts": [t for t in texts if matches(t)]}
 
 
 def _instant(moment):
@@ -428,6 +550,8 @@ def as_json_data(data):
              "sent_at": _instant(n.sent_at)}
             for n in data.notifications
         ],
+        # Other people's records whose free text mentions the address or number (only those texts).
+        "found_in_text": [_in_text_entry(record, data.email, data.phone) for record in data.in_text],
     }
 
 
@@ -464,6 +588,7 @@ def erase(email="", *, user, phone="", now=None):
         _anonymise_signups(WorkingGroupSignup.objects.filter(pk__in=[s.pk for s in data.signups]), now)
         _anonymise_submissions(ConsultationSubmission.objects.filter(pk__in=[s.pk for s in data.submissions]), now)
         _anonymise_survey_answers(FormSubmission.objects.filter(pk__in=[s.pk for s in data.survey_answers]), now)
+        _redact_mentions(data.in_text, data.email, data.phone)
         from notifications.models import Notification
 
         # Messages about other records that were sent to the address (and the cancellation just queued).

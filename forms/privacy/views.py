@@ -92,3 +92,24 @@ def _json_download(data):
     response["Content-Disposition"] = f'attachment; filename="dane-osobowe-{stamp}.json"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def locked_logins(request):
+    """Superusers: the logins django-axes has locked (account or address), each with an unlock button."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect
+
+    if not (request.user.is_active and request.user.is_superuser):
+        raise PermissionDenied
+    if request.method == "POST":
+        attempt = get_object_or_404(AccessAttempt, pk=request.POST.get("attempt"))
+        attempt.delete()
+        messages.success(request, _("The login is unlocked."))
+        return redirect("locked_logins")
+    attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).order_by(
+        "-attempt_time")
+    title = _("Locked logins")
+    return TemplateResponse(request, "forms/privacy/admin/locked_logins.html",
+                            {"attempts": attempts, "page_title": title, "header_title": title})

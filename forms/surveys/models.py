@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
@@ -11,7 +11,7 @@ from wagtail.search import index
 
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
-from ..privacy.models import PersonalDataSettings
+from ..privacy.models import FormAdminInlinePanel, PersonalDataSettings, form_admin_field
 
 TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
@@ -32,17 +32,19 @@ class SurveyPage(PersonalDataSettings, AbstractEmailForm):
     # Wagtail's builder with a length limit on every text field.
     form_builder = LazyImport("forms.fields.LengthLimitedFormBuilder")
     page_views = LazyImport("forms.surveys.views")
+    base_form_class = LazyImport("forms.surveys.forms.SurveyPageForm")
 
     content_panels = [
         *AbstractEmailForm.content_panels,
         FormSubmissionsPanel(),
         FieldPanel("intro"),
-        InlinePanel("form_fields", label=_("Form fields")),
+        # The questions decide what is collected; the staff mail routes the answers: form administrators only.
+        FormAdminInlinePanel("form_fields", label=_("Form fields")),
         FieldPanel("thank_you_text"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]),
-                FieldPanel("subject"),
+                FieldRowPanel([form_admin_field("from_address"), form_admin_field("to_address")]),
+                form_admin_field("subject"),
             ],
             heading=_("E-mail to staff"),
         ),

@@ -24,6 +24,7 @@ SIGNUP_DECLINED = "working_group_signup_declined"
 # Staff tasks for a person without an e-mail address: tell them by phone.
 SIGNUP_PHONE_TASK = "working_group_signup_phone_task"
 DECISION_PHONE_TASK = "working_group_decision_phone_task"
+SIGNUP_DUPLICATE = "working_group_signup_duplicate"
 
 
 # Recording (inside the service transaction) -------------------------------------------------
@@ -45,6 +46,15 @@ def queue_signup_staff(page, signups):
     first = signups[0]
     enqueue(key=f"wg-signup:{first.pk}:staff", kind=SIGNUP_STAFF, recipients=page.notification_recipients,
              target=first, page=page, params=_params(signups))
+
+
+def queue_duplicate_signup(page, signups, now):
+    """The address's owner learns that someone signed it up again (at most once a day per sign-up)."""
+    first = signups[0]
+    if not first.email:
+        return
+    enqueue(key=f"wg-signup:{first.pk}:duplicate:{now.date().isoformat()}", kind=SIGNUP_DUPLICATE,
+            recipients=[first.email], target=first, page=page, params={"signup_ids": [s.pk for s in signups]})
 
 
 def queue_signup_phone_task(page, signups, user=None):
@@ -198,4 +208,20 @@ def decision_phone_task(notification):
         "%(name)s has no e-mail address. Please call the person at %(phone)s and tell them the decision on "
         "their sign-up for the working group “%(group)s”: %(status)s.\n\nThe sign-ups in the admin:\n%(url)s"
     ) % values
+    return compose(subject, text)
+
+
+@message_builder(SIGNUP_DUPLICATE, label=_("working-group sign-up with an address already signed up"))
+def signup_duplicate(notification):
+    signups = _signups(notification)
+    if not signups:
+        return None
+    page = signups[0].group.page
+    subject = gettext("You have already signed up for the working groups")
+    text = gettext(
+        "Hello,\n\n"
+        "someone (perhaps you) has just signed this e-mail address up again on “%(page)s” for:\n%(groups)s\n\n"
+        "This address had already signed up for these groups, so nothing has changed. If it was not you, "
+        "you do not need to do anything."
+    ) % {"page": page.title, "groups": _group_list(signups)}
     return compose(subject, text)

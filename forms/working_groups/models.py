@@ -23,7 +23,7 @@ from wagtail.search import index
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
 from ..phones import phone_key
-from ..privacy.models import PersonalDataSettings
+from ..privacy.models import PersonalDataSettings, form_admin_field
 
 TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol", "h2", "h3"]
 
@@ -193,7 +193,8 @@ class WorkingGroupSignupPage(ParticipationFormPage):
         FieldPanel("intro"),
         FieldPanel("signup_text"),
         MultiFieldPanel(
-            [FieldPanel("other_ways_text"), FieldPanel("signup_email"), FieldPanel("signup_phones")],
+            # People send their sign-up to this address and these numbers: form administrators set them.
+            [FieldPanel("other_ways_text"), form_admin_field("signup_email"), form_admin_field("signup_phones")],
             heading=_("Other ways to sign up"),
         ),
         MultiFieldPanel(
@@ -204,9 +205,9 @@ class WorkingGroupSignupPage(ParticipationFormPage):
                         "under Snippets › Working groups; sign-ups per group are under Participation › Working groups."
                     )
                 ),
-                FieldRowPanel([FieldPanel("signup_opens_at"), FieldPanel("signup_closes_at")]),
-                FieldPanel("representation_choices"),
-                FieldPanel("notification_recipients"),
+                FieldRowPanel([form_admin_field("signup_opens_at"), form_admin_field("signup_closes_at")]),
+                form_admin_field("representation_choices"),
+                form_admin_field("notification_recipients"),
             ],
             heading=_("Sign-up"),
         ),

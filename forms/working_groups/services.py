@@ -95,10 +95,13 @@ class SignupOutcome:
     group: WorkingGroup
     signup: WorkingGroupSignup | None = None
     message: str = ""
+    # Already signed up with this address: nothing stored, the owner is told by e-mail, and the public
+    # answer is the same as for a new sign-up (it must not reveal who takes part).
+    duplicate: bool = False
 
     @property
     def created(self):
-        return self.signup is not None
+        return self.signup is not None and not self.duplicate
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,9 @@ def sign_up(page, *, groups, full_name, email, represents, motivation, phone="",
         created = [outcome.signup for outcome in outcomes if outcome.created]
         if created:
             messages.queue_signup_received(page, created)
+        existing = [outcome.signup for outcome in outcomes if outcome.duplicate and outcome.signup]
+        if existing:
+            messages.queue_duplicate_signup(page, existing, now)
     return outcomes
 
 
@@ -258,7 +264,13 @@ def _duplicate_message(fields):
 
 
 def _sign_up_for_group(page, group, *, now, **fields):
-    if _active_in(group, fields["email"], phone_key(fields["phone"])):
+    existing = _active_in(group, fields["email"], phone_key(fields["phone"]))
+    if existing is not None:
+        if fields["entered_by"] is None:
+            # The public form answers as for a new sign-up (it must not reveal who takes part); the
+            # owner of the address is told by e-mail instead.
+            return SignupOutcome(group, existing, message=DUPLICATE_MESSAGE, duplicate=True)
+        # Staff entering a sign-up must know the person is already in the group.
         return SignupOutcome(group, message=_duplicate_message(fields))
     try:
         # The savepoint keeps the other groups if a unique constraint fires (a parallel request).
@@ -267,6 +279,8 @@ def _sign_up_for_group(page, group, *, now, **fields):
                 page=page, group=group, form_data={}, status=Status.PENDING, status_changed_at=now, **fields
             )
     except IntegrityError:
+        if fields["entered_by"] is None:
+            return SignupOutcome(group, message=DUPLICATE_MESSAGE, duplicate=True)
         return SignupOutcome(group, message=_duplicate_message(fields))
     return SignupOutcome(group, signup)
 
@@ -367,14 +381,16 @@ def merge(source, target, *, user, now=None):
 
 
 def _active_in(group, email, phone_digits=""):
-    """Whether the person (by e-mail; without one, by phone number) has an active sign-up in ``group``.
+    """The person's active sign-up in ``group`` (by e-mail; without one, by phone number), or None.
 
     A person without e-mail matches anyone in the group with the same phone number, with or without
     an e-mail address: staff must not add by phone someone who already signed up online."""
     active = group.signups.filter(status__in=WorkingGroupSignup.ACTIVE_STATUSES)
     if email:
-        return active.filter(email=email).exists()
-    return bool(phone_digits) and active.filter(phone_key=phone_digits).exists()
+        return active.filter(email=email).order_by("pk").first()
+    if not phone_digits:
+        return None
+    return active.filter(phone_key=phone_digits).order_by("pk").first()
 
 
 def page_tree_has_participation_data(page):

@@ -55,10 +55,7 @@ def serve_signup_page(page, request):
     except services.SignupClosed as exc:
         form.add_error(None, exc.message)
         return _render_page(page, request, form, status=409)
-    if not any(outcome.created for outcome in outcomes):
-        for outcome in outcomes:
-            form.add_error(None, f"{outcome.group.name}: {outcome.message}")
-        return _render_page(page, request, form, status=409)
+    # A group the address is already in is answered like a new sign-up (the owner gets an e-mail).
     return page.render_landing_page(request, outcomes)
 
 

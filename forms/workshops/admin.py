@@ -38,7 +38,7 @@ from ..privacy.exports import FormulaSafeExportMixin, log_export
 from ..privacy.permissions import PersonalDataPermissionPolicy, personal_data_view, require_personal_data
 from . import services
 from .exceptions import MoveRefused, RegistrationClosed
-from .forms import NO_EMAIL_DOMAIN, MoveForm, StaffRegistrationForm
+from .forms import MoveForm, StaffRegistrationForm
 from .models import Registration, WorkshopPage, WorkshopSession
 
 Status = Registration.Status
@@ -279,20 +279,6 @@ def workshops_overview(request):
     })
 
 
-def _skip_undeliverable(registration):
-    """No message to a person who has no e-mail address (staff tell them by phone)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from notifications.models import Notification
-
-    if not registration.email.endswith(f"@{NO_EMAIL_DOMAIN}"):
-        return
-    Notification.objects.filter(
-        content_type=ContentType.objects.get_for_model(Registration), object_id=registration.pk,
-        recipients__endswith=f"@{NO_EMAIL_DOMAIN}",
-    ).update(status=Notification.Status.SKIPPED)
-
-
 @personal_data_view
 def add_registration(request, page_id):
     """Register a person on their behalf (phone or e-mail sign-up) through the same service as the
@@ -309,16 +295,15 @@ def add_registration(request, page_id):
                 try:
                     outcomes = services.register(
                         page, sessions=data["sessions"], full_name=data["full_name"],
-                        email=form.email_or_placeholder(), phone=data["phone"],
+                        email=form.email_or_empty(), phone=data["phone"],
                         form_data={"staff_channel": data["channel"]},
-                        source=Registration.Source.STAFF, enforce_window=False,
+                        source=Registration.Source.STAFF, enforce_window=False, duplicates_refused=True,
                     )
                 except RegistrationClosed as exc:  # not raised with enforce_window=False; kept for safety
                     outcomes = []
                     form.add_error(None, exc.message)
                 for outcome in outcomes:
                     if outcome.registration:
-                        _skip_undeliverable(outcome.registration)
                         log(outcome.registration, ADD_ACTION, user=request.user,
                             data={"session": outcome.session.title, "status": outcome.status,
                                   "channel": data["channel"]})

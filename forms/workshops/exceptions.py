@@ -25,6 +25,13 @@ class InvalidCancellationLink(RegistrationError):
     message = _("This cancellation link is not valid. Please use the link from your confirmation e-mail.")
 
 
+class SessionStarted(RegistrationError):
+    """A cancellation link used once its session has started: it no longer works (staff can still cancel)."""
+
+    message = _("This session has already started, so the registration can no longer be cancelled with the link. "
+                "If you need help, please contact the organisers.")
+
+
 class MoveRefused(RegistrationError):
     """Moving a registration to another session was refused; nothing changed."""
 

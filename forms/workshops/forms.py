@@ -15,10 +15,13 @@ from ..fields import (
     PHONE_MAX_LENGTH,
     BoundedModelChoiceField,
     BoundedModelMultipleChoiceField,
+    ConsentField,
     LengthLimitedFormBuilder,
     PageChoicesField,
+    SingleLineField,
     phone_validator,
 )
+from ..privacy.models import FORM_SETTINGS_PERMISSION, PermissionedFormsetsMixin
 from . import services
 from .exceptions import CapacityBelowConfirmed
 from .models import Registration, WorkshopSession
@@ -26,9 +29,6 @@ from .models import Registration, WorkshopSession
 # Names of the fixed fields: an extra field whose clean_name is one of these gets a prefix.
 RESERVED_FIELD_NAMES = frozenset({"full_name", "email", "phone", "sessions", "consent"})
 EXTRA_FIELD_PREFIX = "extra_"
-
-# Staff registrations of people without an e-mail address get a unique, undeliverable one.
-NO_EMAIL_DOMAIN = "brak-adresu.invalid"
 
 
 class SessionChoiceField(PageChoicesField):
@@ -42,7 +42,7 @@ class SessionChoiceField(PageChoicesField):
 class RegistrationForm(BaseForm):
     """Fixed fields; ``RegistrationFormBuilder`` adds the administrator's extra fields to a subclass."""
 
-    full_name = forms.CharField(
+    full_name = SingleLineField(
         label=_("Full name"),
         max_length=FULL_NAME_MAX_LENGTH,
         error_messages={"required": _("Enter your full name.")},
@@ -58,7 +58,7 @@ class RegistrationForm(BaseForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(
+    phone = SingleLineField(
         label=_("Phone number"),
         max_length=PHONE_MAX_LENGTH,
         required=False,
@@ -66,7 +66,7 @@ class RegistrationForm(BaseForm):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     sessions = SessionChoiceField(label=_("Sessions"), queryset=None)
-    consent = forms.BooleanField(
+    consent = ConsentField(
         label=_("Consent to the processing of personal data"),
         error_messages={"required": _("To register, tick the consent to the processing of your personal data.")},
     )
@@ -116,7 +116,10 @@ class RegistrationFormBuilder(LengthLimitedFormBuilder):
         )
 
 
-class WorkshopPageForm(WagtailAdminFormPageForm):
+class WorkshopPageForm(PermissionedFormsetsMixin, WagtailAdminFormPageForm):
+    # Sessions (who gets a place) and extra questions (what is collected): form administrators only.
+    formset_permissions = {"sessions": FORM_SETTINGS_PERMISSION, "form_fields": FORM_SETTINGS_PERMISSION}
+
     def clean(self):
         cleaned_data = super().clean()
         self._clean_sessions()
@@ -169,16 +172,16 @@ class StaffRegistrationForm(forms.Form):
         label=_("Sessions"), queryset=WorkshopSession.objects.none(), widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one session.")},
     )
-    full_name = forms.CharField(label=_("Full name"), max_length=FULL_NAME_MAX_LENGTH)
+    full_name = SingleLineField(label=_("Full name"), max_length=FULL_NAME_MAX_LENGTH)
     email = forms.EmailField(
         label=_("E-mail address"), max_length=EMAIL_MAX_LENGTH, required=False,
         help_text=_("The person gets the confirmation and the cancellation link at this address. "
                                "Leave empty if the person has none: then the phone number is required."),
     )
-    phone = forms.CharField(label=_("Phone number"), max_length=PHONE_MAX_LENGTH, required=False,
+    phone = SingleLineField(label=_("Phone number"), max_length=PHONE_MAX_LENGTH, required=False,
                             validators=[phone_validator])
     channel = forms.ChoiceField(label=_("The person registered"), choices=CHANNELS, initial="phone")
-    consent = forms.BooleanField(
+    consent = ConsentField(
         label=_("The person agreed to the processing of their personal data and was told where to find "
                            "the data protection information."),
         error_messages={"required": _("Registration needs the person's consent.")},
@@ -201,13 +204,11 @@ class StaffRegistrationForm(forms.Form):
             self.add_error("phone", _("Give the phone number or the e-mail address of the person."))
         return cleaned_data
 
-    def email_or_placeholder(self):
-        email = self.cleaned_data.get("email")
-        if email:
-            return email
-        digits = "".join(ch for ch in self.cleaned_data["phone"] if ch.isdigit())
-        # Unique per phone number, so the same person cannot be added twice to a session.
-        return f"tel-{digits}@{NO_EMAIL_DOMAIN}"
+    def email_or_empty(self):
+        """The address, or "" for a person who has none: never a made-up address (it would reach the
+        exports, the outbox and the finder as if it were the person's). The service tells such people
+        apart by their phone number, and nothing is mailed to them."""
+        return self.cleaned_data.get("email") or ""
 
 
 class MoveForm(forms.Form):

@@ -16,6 +16,7 @@ defaults, their placeholders, and the .ics file). Builders run inside ``translat
 the site language; ``FormsConfig.ready`` imports this module in every process.
 """
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from email.mime.text import MIMEText
 from zoneinfo import ZoneInfo
@@ -87,6 +88,24 @@ def registration_created(registration):
         )
     if confirmed:
         _capacity_alerts(session)
+
+
+DUPLICATE_REGISTRATION = "registration_duplicate"
+
+
+def duplicate_registration(registration, now):
+    """Someone registered again with the address of an active registration: its owner learns it (once a
+    day at most, so the form cannot be used to flood a mailbox); nothing else happens."""
+    if not registration.email:
+        return
+    day = timezone.localdate(now).isoformat()
+    outbox.enqueue(
+        key=f"registration:{registration.pk}:duplicate:{day}",
+        kind=DUPLICATE_REGISTRATION,
+        recipients=[registration.email],
+        target=registration,
+        page=registration.session.page,
+    )
 
 
 def registration_cancelled(registration, *, by_staff=False):
@@ -363,6 +382,15 @@ def fill_placeholders(text, values):
     return PLACEHOLDER_PATTERN.sub(lambda match: values.get(match[1], match[0]), str(text))
 
 
+_NAME_IN_SUBJECT = re.compile(r"[,;:\s]*\{imie_nazwisko\}")
+
+
+def fill_subject(subject, values):
+    """A subject with its placeholders filled, except the person's name (what someone typed into a form
+    never reaches a subject): it is dropped with the punctuation before it."""
+    return fill_placeholders(_NAME_IN_SUBJECT.sub("", str(subject)), values)
+
+
 def message_texts(page, prefix):
     """The page's own subject and text for a message kind, each falling back to the default."""
     subject, text = page.custom_message(prefix)
@@ -432,9 +460,10 @@ def participant_message(registration, prefix, *, with_ics=False):
     subject, text = message_texts(registration.session.page, prefix)
     attachments = [ics_attachment(registration)] if with_ics else []
     return compose(
-        fill_placeholders(subject, values),
+        fill_subject(subject, values),
         fill_placeholders(text, values),
         attachments=attachments,
+        links=(values["link_anulowania"], values["link_strony"]),
     )
 
 
@@ -459,6 +488,27 @@ def build_registration_promoted(notification):
 @message_builder(Kind.REGISTRATION_CANCELLED)
 def build_registration_cancelled(notification):
     return participant_message(_registration(notification), "cancellation")
+
+
+@message_builder(DUPLICATE_REGISTRATION, label=_("registration attempt with an address already registered"))
+def build_duplicate_registration(notification):
+    registration = _registration(notification)
+    if registration.status == Status.CANCELLED or not registration.email:
+        return None
+    values = placeholder_values(registration)
+    status = (gettext("You have a place.") if registration.status == Status.CONFIRMED
+              else gettext("You are on the waiting list."))
+    text = gettext(
+        "Hello,\n\n"
+        "someone (perhaps you) has just tried to register this e-mail address again for the session "
+        "“{sesja}” of the workshop “{warsztat}” ({data}, {godzina}, {miejsce}).\n\n"
+        "This address is already registered for it, so nothing has changed: %(status)s\n\n"
+        "If you cannot come, you can cancel here:\n{link_anulowania}\n\n"
+        "If it was not you, you do not need to do anything."
+    ) % {"status": status}
+    subject = gettext("You are already registered: {sesja}, {data}")
+    return compose(fill_subject(subject, values), fill_placeholders(text, values),
+                   links=(values["link_anulowania"], values["link_strony"]))
 
 
 @message_builder(Kind.SESSION_REMINDER)

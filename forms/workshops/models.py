@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.forms.models import (
     AbstractForm,
     AbstractFormField,
@@ -31,7 +31,7 @@ from strategy_pages.caching import SkipViewRestrictionsMixin
 
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
-from ..privacy.models import PersonalDataSettings
+from ..privacy.models import FormAdminInlinePanel, PersonalDataSettings, form_admin_field
 
 # Names administrators may use in message texts, e.g. "Dzień dobry {imie_nazwisko}".
 # Replaced from a fixed table (forms.workshops.messages.placeholder_values), never with str.format.
@@ -129,7 +129,8 @@ class WorkshopNotificationSettings(models.Model):
         MultiFieldPanel(
             [
                 FieldPanel("reminder_lead_hours"),
-                FieldRowPanel([FieldPanel("staff_notifications"), FieldPanel("capacity_alerts")]),
+                # Staff mail carries registrants' data: form administrators choose who gets it and how.
+                FieldRowPanel([form_admin_field("staff_notifications"), form_admin_field("capacity_alerts")]),
             ],
             heading=_("E-mail notifications"),
         ),
@@ -191,16 +192,21 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         FormSubmissionsPanel(),
         FieldPanel("description"),
         FieldPanel("venue"),
-        InlinePanel("sessions", label=_("Sessions"), min_num=1),
+        # Sessions, places, the registration window and the waitlist decide who gets a place; the
+        # recipients and the extra questions route and collect personal data: form administrators only.
+        # Title, description and venue are content: editors keep them.
+        FormAdminInlinePanel("sessions", label=_("Sessions"), min_num=1),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
-                FieldPanel("waitlist_enabled"),
-                FieldPanel("notification_recipients"),
+                FieldRowPanel(
+                    [form_admin_field("registration_opens_at"), form_admin_field("registration_closes_at")]
+                ),
+                form_admin_field("waitlist_enabled"),
+                form_admin_field("notification_recipients"),
             ],
             heading=_("Registration settings"),
         ),
-        InlinePanel(
+        FormAdminInlinePanel(
             "form_fields",
             label=_("Extra form fields"),
             help_text=_("Name, e-mail, phone, sessions and consent are always asked; add only other questions."),
@@ -362,8 +368,9 @@ class Registration(AbstractFormSubmission):
         WorkshopSession, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("session")
     )
     full_name = models.CharField(_("full name"), max_length=200)
-    # Stored lower-cased so the uniqueness constraint ignores letter case.
-    email = models.EmailField(_("e-mail"), max_length=254)
+    # Stored lower-cased so the uniqueness constraint ignores letter case. Empty for a person registered
+    # by staff who has no e-mail address (then the phone number is required and nothing is mailed).
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.ONLINE)
@@ -382,8 +389,15 @@ class Registration(AbstractFormSubmission):
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "email"],
-                condition=Q(status__in=["confirmed", "waitlisted"]),
+                condition=Q(status__in=["confirmed", "waitlisted"]) & ~Q(email=""),
                 name="one_active_registration_per_email_and_session",
+            ),
+            # People without an e-mail address are told apart by their phone number (the service
+            # compares its digits; this catches the same number typed the same way in a race).
+            models.UniqueConstraint(
+                fields=["session", "phone"],
+                condition=Q(status__in=["confirmed", "waitlisted"], email=""),
+                name="one_active_phone_only_registration_per_session",
             ),
         ]
         indexes = [models.Index(fields=["session", "status", "id"], name="registration_session_status")]

@@ -18,16 +18,22 @@ from django.utils.translation import gettext_lazy as _
 
 from strategy_pages.caching import public_pages
 
+from ..phones import phone_key
 from . import messages
-from .exceptions import CapacityBelowConfirmed, MoveRefused, RegistrationClosed
+from .exceptions import CapacityBelowConfirmed, MoveRefused, RegistrationClosed, SessionStarted
 from .models import Registration, WorkshopPage, WorkshopSession, set_places_left
 from .tokens import cancel_token, registration_from_cancel_token  # noqa: F401 - part of the service's interface
 
 Status = Registration.Status
 
 REFUSED = "refused"
+# Already registered (confirmed or waitlisted) with this address: nothing stored, the owner of the
+# address is told by e-mail; the public answer is the same as for a new registration (no enumeration).
+DUPLICATE = "duplicate"
 DUPLICATE_MESSAGE = _("You are already registered for this session with this e-mail address.")
 FULL_MESSAGE = _("There are no places left in this session.")
+PHONE_DUPLICATE_MESSAGE = _("A person with this phone number and no e-mail address is already registered for "
+                            "this session.")
 PAGE_HAS_REGISTRATIONS_MESSAGE = _(
     "This page (or a page below it) has workshop registrations and cannot be deleted. Unpublish it instead."
 )
@@ -55,6 +61,10 @@ class SessionOutcome:
     def refused(self):
         return self.status == REFUSED
 
+    @property
+    def duplicate(self):
+        return self.status == DUPLICATE
+
 
 @dataclass(frozen=True)
 class CancelOutcome:
@@ -64,7 +74,19 @@ class CancelOutcome:
 
 
 def normalise_email(email):
-    return email.strip().lower()
+    return (email or "").strip().lower()
+
+
+def _active_registration(session, email, phone):
+    """The active registration of this person in the session: by e-mail, or — for a person without
+    one — by the phone number's digits (``phones.phone_key``: spaces, dashes and +48 do not matter)."""
+    active = session.registrations.filter(status__in=Registration.ACTIVE_STATUSES)
+    if email:
+        return active.filter(email=email).first()
+    digits = phone_key(phone)
+    if not digits:
+        return None
+    return next((r for r in active.filter(email="").exclude(phone="") if phone_key(r.phone) == digits), None)
 
 
 def _lock_session(session_id):
@@ -120,6 +142,7 @@ def register(
     form_data=None,
     source=Registration.Source.ONLINE,
     enforce_window=True,
+    duplicates_refused=False,
     now=None,
 ):
     """Register one person for one or more sessions of ``page``.
@@ -128,6 +151,10 @@ def register(
     one transaction, so a submission is stored whole or not at all. Raises
     ``RegistrationClosed`` outside the registration window, and ``ValueError`` for a
     session that does not belong to the page (the form rejects those first).
+
+    An address already registered for a session gets a DUPLICATE outcome (nothing stored, its owner is
+    told by e-mail) so that the public answer does not reveal who takes part; staff
+    (``duplicates_refused=True``) get a REFUSED outcome with the reason instead.
     """
     now = now or timezone.now()
     if enforce_window and not page.registration_is_open(now):
@@ -146,21 +173,27 @@ def register(
             outcomes.append(
                 _register_for_locked_session(
                     page, session, full_name=full_name, email=email, phone=phone,
-                    form_data=form_data or {}, source=source, now=now,
+                    form_data=form_data or {}, source=source, now=now, duplicates_refused=duplicates_refused,
                 )
             )
     return outcomes
 
 
-def _register_for_locked_session(page, session, *, full_name, email, phone, form_data, source, now):
-    if session.registrations.filter(email=email, status__in=Registration.ACTIVE_STATUSES).exists():
-        return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
-    if _confirmed_count(session) < session.capacity:
-        status = Status.CONFIRMED
-    elif page.waitlist_enabled:
-        status = Status.WAITLISTED
-    else:
+def _register_for_locked_session(page, session, *, full_name, email, phone, form_data, source, now,
+                                 duplicates_refused=False):
+    """``duplicates_refused``: staff moves and entries are told of a duplicate (REFUSED); a public post
+    gets a DUPLICATE outcome that it answers like any other, and the address's owner gets a message."""
+    existing = _active_registration(session, email, phone)
+    if existing is not None and duplicates_refused:
+        return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE if email else PHONE_DUPLICATE_MESSAGE)
+    has_place = _confirmed_count(session) < session.capacity
+    if not has_place and not page.waitlist_enabled:
+        # What anybody would be told: the same whether the address is registered or not.
         return SessionOutcome(session, REFUSED, message=FULL_MESSAGE)
+    if existing is not None:
+        messages.duplicate_registration(existing, now)
+        return SessionOutcome(session, DUPLICATE, existing)
+    status = Status.CONFIRMED if has_place else Status.WAITLISTED
     try:
         # The savepoint keeps the rest of the submission if the unique constraint fires.
         with transaction.atomic():
@@ -169,20 +202,27 @@ def _register_for_locked_session(page, session, *, full_name, email, phone, form
                 form_data=form_data, status=status, source=source, status_changed_at=now,
             )
     except IntegrityError:
-        return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
+        if duplicates_refused:
+            return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
+        return SessionOutcome(session, DUPLICATE)
     messages.registration_created(registration)
     position = waitlist_position(registration) if status == Status.WAITLISTED else None
     return SessionOutcome(session, status, registration, waitlist_position=position)
 
 
 def cancel(registration, *, by_staff=False, now=None):
-    """Cancel a registration; a freed place goes to the first person waiting, in the same transaction."""
+    """Cancel a registration; a freed place goes to the first person waiting, in the same transaction.
+
+    A person's own cancellation (the link) is refused with ``SessionStarted`` once the session has
+    started; staff may still cancel, but nobody is promoted into a session that has started."""
     now = now or timezone.now()
     with transaction.atomic():
         session = _lock_session(registration.session_id)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status == Status.CANCELLED:
             return CancelOutcome(registration, already_cancelled=True, promoted=None)
+        if not by_staff and session_has_started(session, now):
+            raise SessionStarted()
         was_confirmed = registration.status == Status.CONFIRMED
         registration.status = Status.CANCELLED
         registration.cancelled_at = registration.status_changed_at = now
@@ -228,6 +268,7 @@ def move(registration, to_session, *, now=None):
         outcome = _register_for_locked_session(
             source.page, target, full_name=registration.full_name, email=registration.email,
             phone=registration.phone, form_data=registration.form_data, source=registration.source, now=now,
+            duplicates_refused=True,
         )
         if outcome.refused:
             raise MoveRefused(outcome.message)
@@ -259,7 +300,13 @@ def promote_waiters(session, now=None):
         return _promote_waiters(_lock_session(session.pk), now or timezone.now())
 
 
+def session_has_started(session, now=None):
+    return session.starts_at <= (now or timezone.now())
+
+
 def _promote_waiters(session, now):
+    if session_has_started(session, now):
+        return []  # a place freed once the session runs goes to nobody: they could not come any more
     free = session.capacity - _confirmed_count(session)
     if free <= 0:
         return []

@@ -7,7 +7,7 @@ from wagtail.contrib.forms.models import FormMixin
 
 from ..abuse import protect_form_post
 from . import fragments, services
-from .exceptions import InvalidCancellationLink, RegistrationClosed
+from .exceptions import InvalidCancellationLink, RegistrationClosed, SessionStarted
 
 
 def add_sessions_to_context(page, request, context):
@@ -46,11 +46,14 @@ def serve_workshop_page(page, request, *args, **kwargs):
     except RegistrationClosed as exc:
         form.add_error(None, exc.message)
         return _render_form(page, request, form, status=409)
+    # Every outcome but a refusal for lack of places (which anybody would get) is answered alike:
+    # "we sent a message to this address" — the page never tells whether the address was registered.
     if all(outcome.refused for outcome in outcomes):
         for outcome in outcomes:
             form.add_error(None, f"{outcome.session.title}: {outcome.message}")
         return _render_form(page, request, form, status=409)
-    return render_landing_page(page, request, outcomes, *args, **kwargs)
+    return render_landing_page(page, request, outcomes, *args, email=services.normalise_email(
+        form.cleaned_data["email"]), **kwargs)
 
 
 def _render_form(page, request, form, status=200):
@@ -59,13 +62,12 @@ def _render_form(page, request, form, status=200):
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
-def render_landing_page(page, request, outcomes=None, *args, **kwargs):
+def render_landing_page(page, request, outcomes=None, *args, email="", **kwargs):
     """Each session's outcome with its cancellation link (also the editor's "landing" preview)."""
     response = FormMixin.render_landing_page(page, request, outcomes, *args, **kwargs)
-    response.context_data["outcomes"] = [
-        (outcome, services.cancel_token(outcome.registration) if outcome.registration else None)
-        for outcome in outcomes or []
-    ]
+    # No cancellation link, no status: they are in the message, which only the address's owner reads.
+    response.context_data["outcomes"] = [(outcome, None) for outcome in outcomes or []]
+    response.context_data["email"] = email
     return response
 
 
@@ -78,13 +80,18 @@ class CancelRegistrationView(View):
         registration = self._registration(token)
         if registration is None:
             return self._invalid(request)
+        if not registration.is_cancelled and services.session_has_started(registration.session):
+            return self._render(request, status=410, registration=registration, started_message=SessionStarted.message)
         return self._render(request, registration=registration, already_cancelled=registration.is_cancelled)
 
     def post(self, request, token):
         registration = self._registration(token)
         if registration is None:
             return self._invalid(request)
-        outcome = services.cancel(registration)
+        try:
+            outcome = services.cancel(registration)
+        except SessionStarted as exc:
+            return self._render(request, status=410, registration=registration, started_message=exc.message)
         return self._render(
             request,
             registration=outcome.registration,

@@ -62,7 +62,10 @@ def test_demo_content_is_built_from_the_seeds_and_idempotent(client, capsys, mon
     assert "Do pobrania" in strategy_html and "(TXT, " in strategy_html
     assert "strategia@konstancinjeziorna.pl" not in strategy_html
 
-    assert client.login(username="admin", password="konstancin2040")
+    from django.http import HttpRequest
+
+    # django-axes (the login lock-out) needs the request every login form passes to authenticate().
+    assert client.login(request=HttpRequest(), username="admin", password="konstancin2040")
 
     assert len(received) == 2
     assert set(received[0]) == {"home", "news_index", "news_article", "strategy_page", "privacy_page"}

@@ -52,7 +52,8 @@ def recent_workshop(form_index):
 def test_retention_anonymises_exactly_what_is_past_its_period(past_workshop, recent_workshop):
     old_session = past_workshop.sessions.get()
     old = [register_past(past_workshop, old_session, f"Stara {i}", f"stara{i}@example.org") for i in range(3)]
-    services.cancel(old[0])  # statuses: cancelled, confirmed (promoted), waitlisted
+    # Cancelled before the session started (statuses: cancelled, confirmed (promoted), waitlisted).
+    services.cancel(old[0], now=old_session.starts_at - timedelta(days=1))
     recent = register_past(recent_workshop, recent_workshop.sessions.get(), "Nowa", "nowa@example.org")
     counts_before = dict(Registration.objects.filter(page=past_workshop).values_list("pk", "status"))
 

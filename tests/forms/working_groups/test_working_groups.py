@@ -106,10 +106,11 @@ def test_page_post_signs_up_and_shows_the_groups(signup_page, groups, client):
     assert (signup.full_name, signup.phone, signup.represents) == ("Anna Kowalska", "600 100 200", "mieszkaniec")
 
 
-def test_page_post_when_already_in_every_group_is_a_conflict(signup_page, groups, client):
+def test_page_post_when_already_in_every_group_is_answered_like_a_new_one(signup_page, groups, client):
     client.post(signup_page.url, form_data([groups["środowiskowa"]]))
     response = client.post(signup_page.url, form_data([groups["środowiskowa"]]))
-    assert response.status_code == 409
+    # Issue 13: no enumeration; nothing stored twice, the owner of the address is told by e-mail.
+    assert response.status_code == 200
     assert WorkingGroupSignup.objects.count() == 1
 
 

@@ -41,13 +41,16 @@ def test_places_up_to_capacity_are_confirmed_then_waitlisted(small):
     assert session.registrations.filter(status=Status.CONFIRMED).count() == 3
 
 
-def test_email_is_stored_lower_case_and_a_second_attempt_is_refused_whatever_the_case(small):
+def test_email_is_stored_lower_case_and_a_second_attempt_is_a_duplicate_whatever_the_case(small):
     page, session = small
     first = register(page, session, " Anna.Nowak@Example.org ")
     assert first.registration.email == "anna.nowak@example.org"
     second = register(page, session, "anna.nowak@example.ORG")
-    assert second.refused
-    assert str(second.message) == str(services.DUPLICATE_MESSAGE)
+    # Public posts: a duplicate, answered like a new registration (issue 13); staff: refused with the reason.
+    assert second.duplicate and second.registration == first.registration
+    (staff,) = services.register(page, sessions=[session], full_name="A", email="anna.nowak@example.org",
+                                 duplicates_refused=True)
+    assert staff.refused and str(staff.message) == str(services.DUPLICATE_MESSAGE)
     assert session.registrations.count() == 1
 
 
@@ -187,7 +190,7 @@ def test_one_submission_for_several_sessions_decides_each_on_its_own():
     by_session = {o.session.pk: o for o in outcomes}
     assert by_session[full.pk].waitlisted and by_session[full.pk].waitlist_position == 1
     assert by_session[free.pk].confirmed
-    assert by_session[already.pk].refused
+    assert by_session[already.pk].duplicate
     assert Registration.objects.filter(email="anna@example.org").count() == 3
 
 
