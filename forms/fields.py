@@ -106,10 +106,8 @@ class ConsentCheckbox(forms.CheckboxInput):
     Django's ``CheckboxInput`` takes any value but "false" as ticked (``consent=off`` or ``consent=0``
     would count as consent); here only ``CONSENT_VALUE``, which the box itself sends, does."""
 
-    def __init__(self, attrs=None):
-        super().__init__({**(attrs or {}), "value": CONSENT_VALUE})
-
     def format_value(self, value):
+        # Rendered as the box's value attribute (once: not also in ``attrs``).
         return CONSENT_VALUE
 
     def value_from_datadict(self, data, files, name):
