@@ -18,3 +18,9 @@ def forbidden_as_403(view):
             return permission_denied(request, exc)
 
     return wrapper
+
+
+def require(condition):
+    """Refuse the request (403 through ``forbidden_as_403``) unless ``condition`` holds."""
+    if not condition:
+        raise PermissionDenied

@@ -6,7 +6,6 @@ who may see them.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,6 +17,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.models import ModelLogEntry
 
 from notifications.admin_access import forbidden_as_403
+from notifications.admin_access import require as _require
 
 from ..abuse import protect_form_post
 from ..fields import parse_id
@@ -114,11 +114,6 @@ def report_csv(report_page, request):
 
 
 # Admin --------------------------------------------------------------------------------------
-
-
-def _require(condition):
-    if not condition:
-        raise PermissionDenied
 
 
 def _admin_render(request, template, context):

@@ -5,7 +5,6 @@ per group with decisions, moves and merges.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,6 +15,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.models import Revision
 
 from notifications.admin_access import forbidden_as_403
+from notifications.admin_access import require as _require
 
 from ..abuse import protect_form_post
 from . import services
@@ -60,11 +60,6 @@ def serve_signup_page(page, request):
 
 
 # Admin --------------------------------------------------------------------------------------
-
-
-def _require(condition):
-    if not condition:
-        raise PermissionDenied
 
 
 def _admin_render(request, template, context):
