@@ -219,3 +219,19 @@ def publish_in_editor(page):
     """Wagtail keeps "Publish" in the menu of more actions next to "Save draft"."""
     page.get_by_role("button", name="Więcej akcji").click()
     page.get_by_role("button", name="Opublikuj").click()
+
+
+def log_in_as_member(page, demo_site, username, group_name, **user_fields):
+    """Creates a staff user in the Wagtail group ``group_name`` ("Redaktorzy", "Administratorzy
+    formularzy", …) and logs in through the Polish login form; returns the user."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", ADMIN_PASSWORD, **user_fields)
+    user.groups.add(Group.objects.get(name=group_name))
+    page.goto(demo_site.url("/admin/login/"))
+    page.get_by_label("Nazwa użytkownika").fill(username)
+    page.locator("#id_password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    return user
