@@ -1,13 +1,31 @@
-"""Registers the outbox admin, its log action and a link from a page's header to its notifications."""
+"""Registers the outbox admin, its log action and a link from a page's header to its notifications;
+and how every inspect view of the admin shows a date and time."""
 
+from django.db import models
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.fields import BaseFieldDisplay, register_display_class
 from wagtail.admin.widgets import Button
 from wagtail.permissions import policy_registry
 
 from .models import Notification
 from .views import RESEND_ACTION, notification_viewset
+
+
+class LocalDateTimeDisplay(BaseFieldDisplay):
+    """Wagtail's inspect view prints a datetime with ``|localize``, which skips the time zone (a 21:05
+    registration read 20:05): here it is the site's local time, to the minute, like the listings."""
+
+    def render_html(self, parent_context=None):
+        if self.value is None:
+            return "—"
+        return escape(formats.date_format(timezone.localtime(self.value), "DATETIME_FORMAT"))
+
+
+register_display_class(models.DateTimeField, display_class=LocalDateTimeDisplay)
 
 
 @hooks.register("register_admin_viewset")

@@ -53,7 +53,8 @@ def _is_protected(form_page):
 def _safe_view_class(form_page):
     """The page's own submissions listing, with neutralised, logged exports (and no delete for records)."""
     base = form_page.get_submissions_list_view_class()
-    attributes = {"export_log_instance": lambda self: self.form_page, "export_log_what": "form_submissions"}
+    attributes = {"export_log_instance": lambda self: self.form_page, "export_log_what": "form_submissions",
+                  "get_export_sheet_title": lambda self: self.form_page.title}
     if _is_protected(form_page):
         attributes["results_template_name"] = "forms/privacy/admin/list_submissions_readonly.html"
     return type(f"Safe{base.__name__}", (FormulaSafeExportMixin, base), attributes)
@@ -184,10 +185,16 @@ def _site_history_view_class():
             User = get_user_model()
             return User.objects.filter(pk__in=ids - {None}).order_by(User.USERNAME_FIELD)
 
-    class PersonalDataSafeLogEntriesView(LogEntriesView):
-        """Reports › Site history and its CSV/XLSX export, without entries the user may not see."""
+    class PersonalDataSafeLogEntriesView(FormulaSafeExportMixin, LogEntriesView):
+        """Reports › Site history and its CSV/XLSX export, without entries the user may not see; the
+        export is written (and logged) like every other export: labels can be people's names."""
 
         filterset_class = RestrictedFilterSet
+        export_log_what = "site_history"
+        export_sheet_title = _("Site history")
+
+        def export_log_instance(self):
+            return Page.get_first_root_node()
 
         def filter_queryset(self, queryset):
             return restrict_log_entries(super().filter_queryset(queryset), self.request.user)

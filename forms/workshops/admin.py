@@ -34,10 +34,11 @@ from wagtail.permissions import register_permission_policy
 from notifications.admin_access import forbidden_as_403
 
 from ..fields import parse_id
-from ..privacy.exports import FormulaSafeExportMixin, log_export
+from ..privacy.exports import log_export
 from ..privacy.permissions import PersonalDataPermissionPolicy, personal_data_view, require_personal_data
 from . import services
 from .exceptions import MoveRefused, RegistrationClosed
+from .exports import LIST_EXPORT, RegistrationExportMixin
 from .forms import MoveForm, StaffRegistrationForm
 from .models import Registration, WorkshopPage, WorkshopSession
 
@@ -105,9 +106,8 @@ def _attended_display(registration):
     return {True: _("attended"), False: _("absent")}.get(registration.attended, "—")
 
 
-class RegistrationIndexView(FormulaSafeExportMixin, IndexView):
+class RegistrationIndexView(RegistrationExportMixin, IndexView):
     results_template_name = "forms/workshops/admin/registrations_results.html"
-    export_log_what = "registrations"
     paginate_by = 100
 
     def get_base_queryset(self):
@@ -189,23 +189,7 @@ class RegistrationViewSet(ModelViewSet):
     search_fields = ["full_name", "email", "phone"]
     search_backend_name = None
     ordering = ["-submit_time"]
-    list_export = [
-        "page.title", "session.title", "session.starts_at", "full_name", "email", "phone", "get_status_display",
-        "get_source_display", "attended", "submit_time", "cancelled_at",
-    ]
-    export_headings = {
-        "page.title": gettext_lazy("Workshop"),
-        "session.title": gettext_lazy("Session"),
-        "session.starts_at": gettext_lazy("Session starts"),
-        "full_name": gettext_lazy("Full name"),
-        "email": gettext_lazy("E-mail"),
-        "phone": gettext_lazy("Phone"),
-        "get_status_display": gettext_lazy("Status"),
-        "get_source_display": gettext_lazy("Source"),
-        "attended": gettext_lazy("Attended"),
-        "submit_time": gettext_lazy("Registered"),
-        "cancelled_at": gettext_lazy("Cancelled"),
-    }
+    list_export = LIST_EXPORT
     export_filename = "rejestracje"
     inspect_view_enabled = True
     inspect_view_fields = [
