@@ -25,7 +25,15 @@ class LocalDateTimeDisplay(BaseFieldDisplay):
         return escape(formats.date_format(timezone.localtime(self.value), "DATETIME_FORMAT"))
 
 
+class YesNoDisplay(BaseFieldDisplay):
+    """A yes/no field in words of the admin's language ("None" for an unknown answer was English)."""
+
+    def render_html(self, parent_context=None):
+        return {True: _("yes"), False: _("no")}.get(self.value, "—")
+
+
 register_display_class(models.DateTimeField, display_class=LocalDateTimeDisplay)
+register_display_class(models.BooleanField, display_class=YesNoDisplay)
 
 
 @hooks.register("register_admin_viewset")

@@ -162,6 +162,9 @@ def test_inspect_view_shows_local_times(client, form_admin, evening_workshop):
     client.force_login(form_admin)
     html = client.get(f"/admin/registrations/inspect/{people[0].pk}/").content.decode()
     assert "10 stycznia 2027 21:05" in html and "20:05" not in html
+    # Empty times and the unmarked attendance read "—", not Python's "None".
+    fields = html[html.index("<dl"):html.index("</dl>")]
+    assert "None" not in fields and "—" in fields
     listing = client.get("/admin/registrations/", {"session": session.pk}).content.decode()
     assert "10.01.2027 21:05" in listing
 
