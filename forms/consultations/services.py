@@ -10,8 +10,6 @@ that writes is one database transaction and leaves a Wagtail log entry. Who may 
 * the public report shows accepted, assessed submissions without any personal data.
 """
 
-import csv
-import io
 import json
 import os
 import warnings
@@ -31,7 +29,7 @@ from wagtail.log_actions import log
 
 from ..exceptions import RegistrationError
 from ..phones import phone_key
-from ..privacy.exports import FORMULA_PREFIXES, neutralise_text  # noqa: F401
+from ..privacy.exports import FORMULA_PREFIXES, csv_text, neutralise_text  # noqa: F401
 from ..privacy.models import DataProtectionNotice
 from ..working_groups import services as working_groups
 from ..working_groups.models import STAFF_CHANNELS, Channel, NoticeDelivery, WorkingGroup
@@ -646,19 +644,16 @@ def _date(value):
 
 def recommendations_csv(consultation):
     """One row per recommended goal (a group without goals: one row with its vision), for spreadsheet
-    programs set to Polish: ``;`` between columns, every text cell neutralised (the view adds the BOM)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([csv_safe(str(label)) for _key, label in RECOMMENDATIONS_COLUMNS])
+    programs set to Polish: the shared writer's CSV (UTF-8 with BOM, ``;``, every text neutralised)."""
+    rows = []
     for summary in recommendations_report(consultation):
         common = {"group": summary.group, "area": summary.area, "state": summary.state,
                   "agreed_at": _date(summary.agreed_at), "vision": summary.vision}
-        rows = [{**common, "goal": goal.title, "justification": goal.justification, "trends": ", ".join(goal.trends),
-                 "references": ", ".join(goal.references), "submission_count": goal.submission_count}
-                for goal in summary.goals] or [{**common, "submission_count": 0}]
-        for row in rows:
-            writer.writerow([csv_safe(row.get(key, "")) for key, _label in RECOMMENDATIONS_COLUMNS])
-    return buffer.getvalue()
+        rows += [{**common, "goal": goal.title, "justification": goal.justification, "trends": ", ".join(goal.trends),
+                  "references": ", ".join(goal.references), "submission_count": goal.submission_count}
+                 for goal in summary.goals] or [{**common, "submission_count": 0}]
+    return csv_text([label for _key, label in RECOMMENDATIONS_COLUMNS],
+                    ([row.get(key, "") for key, _label in RECOMMENDATIONS_COLUMNS] for row in rows))
 
 
 def recommendations_data(consultation, report_url=""):
@@ -709,15 +704,13 @@ csv_safe = neutralise_text
 
 
 def report_csv(consultation):
-    """The report as CSV text (UTF-8 with BOM is added by the view, for spreadsheet programs)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([str(label) for _key, label in REPORT_COLUMNS])
+    """The report as CSV text for spreadsheet programs set to Polish (the shared writer's CSV)."""
+    rows = []
     for area_report in report(consultation).areas:
         for row in area_report.rows:
             values = {**row.__dict__, "trends": ", ".join(row.trends)}
-            writer.writerow([csv_safe(values[key]) for key, _label in REPORT_COLUMNS])
-    return buffer.getvalue()
+            rows.append([values[key] for key, _label in REPORT_COLUMNS])
+    return csv_text([label for _key, label in REPORT_COLUMNS], rows)
 
 
 def page_tree_has_submissions(page):

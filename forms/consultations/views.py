@@ -79,7 +79,7 @@ def _ended_consultation(report_page):
 
 def recommendations_csv(report_page, request):
     consultation = _ended_consultation(report_page)
-    response = HttpResponse("\ufeff" + services.recommendations_csv(consultation),
+    response = HttpResponse(services.recommendations_csv(consultation),
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rekomendacje-{report_page.slug}.csv"'
     return response
@@ -108,7 +108,7 @@ def report_csv(report_page, request):
     consultation = report_page.consultation
     if not consultation.has_ended():
         raise Http404
-    response = HttpResponse("\ufeff" + services.report_csv(consultation), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(services.report_csv(consultation), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="raport-{report_page.slug}.csv"'
     return response
 

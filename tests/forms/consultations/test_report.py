@@ -85,7 +85,8 @@ def test_the_csv_has_the_report_rows_and_neutralises_formulas(ended_consultation
     response = client.get(report_page.url + "csv/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1 + 3
     titles = [row[3] for row in rows[1:]]
     assert "'=HYPERLINK(\"http://zly.example\")" in titles
