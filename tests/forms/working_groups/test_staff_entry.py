@@ -184,7 +184,7 @@ def test_the_submissions_export_shows_the_channel(client, signup_page, groups, m
     admin = make_role_user("eksport", "Administratorzy formularzy")
     client.force_login(admin)
     response = client.get(f"/admin/forms/submissions/{signup_page.pk}/", {"export": "csv"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
     header, row = rows[0], rows[1]
     assert "Sposób złożenia" in header and row[header.index("Sposób złożenia")] == "telefonicznie"
     assert row[header.index("Przekazanie klauzuli informacyjnej RODO")] == "odczytana przez telefon"
