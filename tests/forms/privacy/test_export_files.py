@@ -171,7 +171,7 @@ def test_inspect_view_shows_local_times(client, form_admin, evening_workshop):
 
 def test_site_history_export_is_neutralised(client, form_admin, evening_workshop):
     session, people = evening_workshop
-    log(people[1], "strategy_forms.registration_cancel", user=form_admin)
+    entry = log(people[1], "strategy_forms.registration_cancel", user=form_admin)
     client.force_login(form_admin)
     csv_data = content(client.get("/admin/reports/site-history/", {"export": "csv"}))
     assert_no_formula_however_split(csv_data)
@@ -180,6 +180,8 @@ def test_site_history_export_is_neutralised(client, form_admin, evening_workshop
     sheet = openpyxl.load_workbook(io.BytesIO(content(xlsx))).active
     assert sheet.title == "Historia serwisu" and sheet.freeze_panes == "A2"
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    local = timezone.localtime(entry.timestamp).replace(tzinfo=None, second=0, microsecond=0)
+    assert local in [cell.value for row in sheet.iter_rows(min_row=2) for cell in row]
 
 
 def test_a_control_character_from_a_public_post_breaks_no_export(client, form_admin, form_index):
