@@ -192,7 +192,8 @@ def test_three_session_submission_gets_one_confirmation_from_the_worker(
     sessions = list(page.sessions.order_by("sort_order"))
     services.register(page, sessions=[sessions[1]], full_name="Pierwsza", email="pierwsza@example.org")
     worker = start_worker()
-    wait_for(lambda: len(smtp.handler.snapshot()) == 2, timeout=60, message="the first person's mail",
+    # The first person's confirmation, staff message and the "session full" alert.
+    wait_for(lambda: len(smtp.handler.snapshot()) == 3, timeout=60, message="the first person's mail",
              workers=[worker])
 
     response = post_registration(
@@ -205,9 +206,12 @@ def test_three_session_submission_gets_one_confirmation_from_the_worker(
     mine = Notification.objects.filter(kind__in=[SUBMISSION_CONFIRMED, STAFF_SUBMISSION])
     wait_for(lambda: mine.filter(status=Status.SENT).count() == 2, timeout=60, message="the submission's mail",
              workers=[worker])
-    to_anna = [r for r in smtp.handler.snapshot() if r.recipients == ["anna.nowak@example.org"]]
-    to_staff = [r for r in smtp.handler.snapshot()[2:] if r.recipients == ["sekretariat@example.org"]]
-    assert len(to_anna) == 1 and len(to_staff) == 1
+    received = smtp.handler.snapshot()
+    to_anna = [r for r in received if r.recipients == ["anna.nowak@example.org"]]
+    staff_id = mine.get(kind=STAFF_SUBMISSION).message_id
+    to_staff = [r for r in received if r.message["Message-ID"] == staff_id]
+    assert len(to_anna) == 1 and len(to_staff) == 1 and to_staff[0].recipients == ["sekretariat@example.org"]
+    assert len(received) == 5
     message = to_anna[0].message
     text = message.get_body(("plain",)).get_content()
     assert all(session.title in text for session in sessions) and "na miejscu 1" in text

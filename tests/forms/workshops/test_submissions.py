@@ -110,19 +110,20 @@ def test_calendar_file_one_vevent_per_confirmed_session_in_three_parsers(
     text = part.get_content()
     confirmed = Registration.objects.filter(status=Status.CONFIRMED, email=PERSON["email"]).order_by("session_id")
     expected_uids = {f"registration-{r.pk}@{site_domain(page)}" for r in confirmed}
+    starts = {r.session.starts_at.replace(microsecond=0) for r in confirmed}  # iCalendar counts whole seconds
     assert len(expected_uids) == 2
     parsed = icalendar.Calendar.from_ical(text)
     assert str(parsed["method"]) == "PUBLISH"
     events = parsed.walk("VEVENT")
     assert text.count("BEGIN:VCALENDAR") == 1 and len(events) == 2
     assert {str(e["uid"]) for e in events} == expected_uids
-    assert {e.decoded("dtstart") for e in events} == {r.session.starts_at for r in confirmed}
+    assert {e.decoded("dtstart") for e in events} == starts
     vcal = vobject.readOne(text)
     assert {e.uid.value for e in vcal.vevent_list} == expected_uids
-    assert {e.dtstart.value for e in vcal.vevent_list} == {r.session.starts_at for r in confirmed}
+    assert {e.dtstart.value for e in vcal.vevent_list} == starts
     (ics_calendar,) = ics.Calendar.parse_multiple(text)
     assert {e.uid for e in ics_calendar.events} == expected_uids
-    assert {e.begin.datetime for e in ics_calendar.events} == {r.session.starts_at for r in confirmed}
+    assert {e.begin.datetime for e in ics_calendar.events} == starts
 
 
 def test_result_page_after_redirect_can_be_reloaded(client, three_sessions, mailoutbox,
@@ -297,3 +298,23 @@ def test_actions_are_rate_limited(client, three_sessions):
     submission = WorkshopSubmission.objects.latest("pk")
     statuses = [manage(client, submission, action="resend").status_code for _ in range(3)]
     assert statuses == [303, 303, 429]
+
+
+def test_anonymising_the_registrations_blanks_the_submissions_messages(
+        client, three_sessions, mailoutbox, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from forms.privacy import services as privacy
+
+    page, sessions = three_sessions
+    submit(client, page, sessions, django_capture_on_commit_callbacks, mailoutbox)
+    submission = WorkshopSubmission.objects.latest("pk")
+    privacy._anonymise_registrations(submission.registrations.all(), timezone.now())
+    rows = Notification.objects.filter(kind__in=[workshop_messages.SUBMISSION_CONFIRMED,
+                                                 workshop_messages.STAFF_SUBMISSION])
+    assert rows.count() == 2 and set(rows.values_list("recipients", flat=True)) == {""}
+    # The page no longer names the person, and a new registration from it is refused.
+    content = client.get(f"/rejestracja/zgloszenie/{tokens.submission_token(submission)}/").content.decode()
+    assert PERSON["full_name"] not in content and PERSON["email"] not in content
+    submission.registrations.update(status=Status.CANCELLED)
+    assert manage(client, submission, action="register_again", session=sessions[0].pk).status_code == 400
