@@ -223,7 +223,7 @@ class SubmissionView(View):
         # A page with personal data behind a secret link: never cached by shared caches, never indexed.
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"  # the signed address never leaves the site
         return response
 
     def _invalid(self, request):

@@ -59,7 +59,7 @@ def test_resident_registers_for_three_sessions_and_manages_them_on_a_phone(
     expect(page.locator(".registration-outcome--confirmed")).to_have_count(3)
     check_screen(page, "submission-manage", screenshot_dir)
 
-    page.get_by_role("button", name=f"Anuluj tę sesję: {SESSIONS[0]}").click()
+    page.get_by_role("button", name=f"Anuluj tę sesję ({SESSIONS[0]})").click()
     expect(page.get_by_role("status")).to_contain_text(f"Anulowano: {SESSIONS[0]}.")
     expect(outcome_of(page, SESSIONS[0])).to_contain_text("anulowane")
     expect(page.locator(".registration-outcome--confirmed")).to_have_count(2)
