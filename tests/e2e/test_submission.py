@@ -3,14 +3,19 @@ land on the result page by a redirect, reload it (no error, nothing sent again),
 from the link in the one confirmation mail, cancel one session, download the calendar file."""
 
 import re
+from pathlib import Path
 
 import icalendar
 from playwright.sync_api import expect
 
 from .helpers import MOBILE, assert_mobile_friendly, assert_no_axe_violations
 from .polish import assert_no_english
-from .test_registration import fill_registration, outcome_of, submit
-from .test_registration import workshop  # noqa: F401 - fixture
+from .test_registration import (
+    fill_registration,
+    outcome_of,
+    submit,
+    workshop,  # noqa: F401 - fixture
+)
 
 RESIDENT = {"full_name": "Zofia Mobilna", "email": "zofia.mobilna@example.org"}
 SESSIONS = ("Obszar społeczny", "Obszar gospodarczy", "Obszar środowiskowo-przestrzenny")
@@ -70,6 +75,6 @@ def test_resident_registers_for_three_sessions_and_manages_them_on_a_phone(
         page.get_by_role("link", name="Pobierz plik kalendarza (.ics)").click()
     download = download_info.value
     assert download.suggested_filename == "warsztaty.ics"
-    calendar = icalendar.Calendar.from_ical(open(download.path(), "rb").read())
+    calendar = icalendar.Calendar.from_ical(Path(download.path()).read_bytes())
     summaries = sorted(str(event["summary"]) for event in calendar.walk("VEVENT"))
     assert len(summaries) == 2 and not any(SESSIONS[0] in summary for summary in summaries), summaries
