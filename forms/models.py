@@ -19,7 +19,7 @@ from .working_groups.models import (
     WorkingGroupSignup,
     WorkingGroupSignupPage,
 )
-from .workshops.models import Registration, WorkshopFormField, WorkshopPage, WorkshopSession
+from .workshops.models import Registration, WorkshopFormField, WorkshopPage, WorkshopSession, WorkshopSubmission
 
 __all__ = [
     "Assessment",
@@ -44,4 +44,5 @@ __all__ = [
     "WorkshopFormField",
     "WorkshopPage",
     "WorkshopSession",
+    "WorkshopSubmission",
 ]

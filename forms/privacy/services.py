@@ -30,7 +30,7 @@ from ..phones import phone_key
 from ..surveys.models import SurveyPage
 from ..working_groups.models import WorkingGroupSignup, WorkingGroupSignupPage
 from ..workshops import services as workshop_services
-from ..workshops.models import Registration, WorkshopPage
+from ..workshops.models import Registration, WorkshopPage, WorkshopSubmission
 from .models import PersonalDataRequest
 
 ANONYMISED_NAME = "[dane usunięte]"
@@ -116,6 +116,10 @@ def _anonymise_registrations(registrations, now):
         _relabel_log_entries(registration)
         done.append(registration.pk)
     _blank_notifications(Registration, done)
+    # The one confirmation and staff message of a form post are about its submission, not a registration.
+    submission_ids = set(Registration.objects.filter(pk__in=done, submission__isnull=False)
+                         .values_list("submission_id", flat=True))
+    _blank_notifications(WorkshopSubmission, submission_ids)
     return len(done)
 
 

@@ -36,3 +36,13 @@ class MoveRefused(RegistrationError):
     """Moving a registration to another session was refused; nothing changed."""
 
     message = _("The registration could not be moved.")
+
+
+class InvalidSubmissionLink(RegistrationError):
+    message = _("This link is not valid. Please use the link from your confirmation e-mail.")
+
+
+class NothingToRegister(RegistrationError):
+    """A "register again" asked for a session the submission holds an active registration for."""
+
+    message = _("You are already registered for this session.")

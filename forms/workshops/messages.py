@@ -47,8 +47,8 @@ from ..mail import (
     site_name,
     vtimezone,
 )
-from .models import PLACEHOLDER_PATTERN, Registration, WorkshopPage, WorkshopSession
-from .tokens import cancel_token
+from .models import PLACEHOLDER_PATTERN, Registration, WorkshopPage, WorkshopSession, WorkshopSubmission
+from .tokens import cancel_token, submission_token
 
 Kind = Notification.Kind
 
@@ -67,10 +67,16 @@ def _instant(moment):
 # Seams called by forms.workshops.services --------------------------------------------------
 
 
-def registration_created(registration):
+def registration_created(registration, *, notify_person_and_staff=True):
+    """``notify_person_and_staff=False``: the registration is part of a submission whose one
+    confirmation and one staff message (``submission_created``) speak for it; capacity alerts stay."""
     session = registration.session
     page = session.page
     confirmed = registration.status == Registration.Status.CONFIRMED
+    if not notify_person_and_staff:
+        if confirmed:
+            _capacity_alerts(session)
+        return
     outbox.enqueue(
         key=f"registration:{registration.pk}:{registration.status}",
         kind=Kind.REGISTRATION_CONFIRMED if confirmed else Kind.REGISTRATION_WAITLISTED,
@@ -91,6 +97,46 @@ def registration_created(registration):
 
 
 DUPLICATE_REGISTRATION = "registration_duplicate"
+SUBMISSION_CONFIRMED = "submission_confirmed"
+STAFF_SUBMISSION = "staff_submission"
+
+
+def _submission_address(submission):
+    return submission.registrations.exclude(email="").values_list("email", flat=True).first()
+
+
+def submission_created(submission):
+    """One confirmation for every session of a form post, and one staff message; once each (keys)."""
+    page = submission.page
+    outbox.enqueue(
+        key=f"submission:{submission.pk}:confirmed",
+        kind=SUBMISSION_CONFIRMED,
+        recipients=[_submission_address(submission)],
+        target=submission,
+        page=page,
+    )
+    if page.staff_notifications == page.StaffNotifications.EACH:
+        outbox.enqueue(
+            key=f"submission:{submission.pk}:staff",
+            kind=STAFF_SUBMISSION,
+            recipients=page.notification_recipients,
+            target=submission,
+            page=page,
+        )
+
+
+def submission_confirmation_again(submission, now):
+    """The confirmation once more, as the sessions are now: a new key each time (a new Message-ID)."""
+    sent_before = Notification.objects.filter(
+        kind=SUBMISSION_CONFIRMED, key__startswith=f"submission:{submission.pk}:"
+    ).count()
+    return outbox.enqueue(
+        key=f"submission:{submission.pk}:again:{sent_before}:{_instant(now)}",
+        kind=SUBMISSION_CONFIRMED,
+        recipients=[_submission_address(submission)],
+        target=submission,
+        page=submission.page,
+    )
 
 
 def duplicate_registration(registration, now):
@@ -359,6 +405,11 @@ def cancel_url(registration, page):
     return absolute_url(reverse("strategy_forms:cancel_registration", args=[cancel_token(registration)]), page=page)
 
 
+def submission_url(submission, page):
+    """The "Moje zgłoszenie" page of the submission (signed, no account)."""
+    return absolute_url(reverse("strategy_forms:submission", args=[submission_token(submission)]), page=page)
+
+
 def placeholder_values(registration):
     session, page = registration.session, registration.session.page
     values = {
@@ -401,16 +452,18 @@ def message_texts(page, prefix):
 # Calendar file ------------------------------------------------------------------
 
 
-def build_ics(registration):
-    """An iCalendar (RFC 5545) file with the session in the site's time zone (a rule-based VTIMEZONE),
-    the municipality office as organiser and an alarm."""
-    session, page = registration.session, registration.session.page
-    zone = ZoneInfo(settings.TIME_ZONE)
+def _calendar():
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{site_name()}//PL")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add_component(vtimezone(settings.TIME_ZONE, local(session.starts_at).year))
+    return calendar
+
+
+def build_event(registration):
+    """The VEVENT of one registration's session: the same UID in every file that holds it."""
+    session, page = registration.session, registration.session.page
+    zone = ZoneInfo(settings.TIME_ZONE)
     event = icalendar.Event()
     # Stable per registration: a re-sent file updates the same calendar entry; the site's domain makes
     # it unique across sites (RFC 5545 §3.8.4.7).
@@ -436,13 +489,41 @@ def build_ics(registration):
     alarm.add("description", f"{page.title}: {session.title}")
     alarm.add("trigger", -ICS_ALARM_BEFORE)
     event.add_component(alarm)
-    calendar.add_component(event)
+    return event
+
+
+def build_ics(registration):
+    """An iCalendar (RFC 5545) file with the session in the site's time zone (a rule-based VTIMEZONE),
+    the municipality office as organiser and an alarm."""
+    calendar = _calendar()
+    calendar.add_component(vtimezone(settings.TIME_ZONE, local(registration.session.starts_at).year))
+    calendar.add_component(build_event(registration))
     return calendar.to_ical()
 
 
-def ics_attachment(registration, filename="warsztaty.ics"):
+def confirmed_registrations(submission):
+    return list(
+        submission.registrations.filter(status=Status.CONFIRMED)
+        .select_related("session__page")
+        .order_by("session__starts_at", "session_id")
+    )
+
+
+def build_submission_ics(submission):
+    """One VCALENDAR with a VEVENT per confirmed registration of the submission (METHOD:PUBLISH: no
+    attendees are asked to reply); the time zone once, covering every year the sessions fall in."""
+    registrations = confirmed_registrations(submission)
+    calendar = _calendar()
+    for year in sorted({local(r.session.starts_at).year for r in registrations}) or [local(timezone.now()).year]:
+        calendar.add_component(vtimezone(settings.TIME_ZONE, year))
+    for registration in registrations:
+        calendar.add_component(build_event(registration))
+    return calendar.to_ical()
+
+
+def ics_attachment(registration, filename="warsztaty.ics", *, content=None):
     """The calendar file as a MIME part: ``text/calendar; charset="utf-8"; method=PUBLISH``, one charset."""
-    part = MIMEText(build_ics(registration).decode(), "calendar", "utf-8")
+    part = MIMEText((content or build_ics(registration)).decode(), "calendar", "utf-8")
     part.set_param("method", "PUBLISH")
     part.add_header("Content-Disposition", "attachment", filename=filename)
     return part
@@ -452,18 +533,23 @@ def ics_attachment(registration, filename="warsztaty.ics"):
 
 
 def _registration(notification):
-    return Registration.objects.select_related("session__page").get(pk=notification.object_id)
+    return Registration.objects.select_related("session__page", "submission").get(pk=notification.object_id)
 
 
 def participant_message(registration, prefix, *, with_ics=False):
     values = placeholder_values(registration)
     subject, text = message_texts(registration.session.page, prefix)
     attachments = [ics_attachment(registration)] if with_ics else []
+    text = fill_placeholders(text, values)
+    manage = ""
+    if registration.submission_id and registration.status != Status.CANCELLED:
+        manage = submission_url(registration.submission, registration.session.page)
+        text += "\n\n" + gettext("All sessions of your registration (“Moje zgłoszenie”): %(url)s") % {"url": manage}
     return compose(
         fill_subject(subject, values),
-        fill_placeholders(text, values),
+        text,
         attachments=attachments,
-        links=(values["link_anulowania"], values["link_strony"]),
+        links=(values["link_anulowania"], values["link_strony"], manage),
     )
 
 
@@ -524,7 +610,47 @@ def build_session_reminder(notification):
     return participant_message(registration, "reminder")
 
 
+def _submission(notification):
+    return WorkshopSubmission.objects.select_related("page").get(pk=notification.object_id)
+
+
+@message_builder(SUBMISSION_CONFIRMED, label=_("registration for several sessions confirmed"))
+def build_submission_confirmed(notification):
+    submission = _submission(notification)
+    page = submission.page.specific
+    person = submission.registrations.exclude(email="").order_by("-id").first()
+    if person is None:
+        return None
+    rows = submission.chosen_sessions()
+    manage = submission_url(submission, page)
+    context = {
+        "page": page, "person": person, "rows": rows, "manage_url": manage,
+        "has_confirmed": any(row.state == Status.CONFIRMED for row in rows),
+    }
+    text = render_to_string("forms/workshops/email/submission_confirmed.txt", context)
+    subject = gettext("Your registration: %(workshop)s") % {"workshop": page.title}
+    attachments = []
+    if context["has_confirmed"]:
+        attachments.append(ics_attachment(None, content=build_submission_ics(submission)))
+    return compose(subject, text, attachments=attachments, links=(manage, page_url(page)))
+
+
 # Messages to staff ----------------------------------------------------------------------
+
+
+@message_builder(STAFF_SUBMISSION, label=_("new registration for several sessions (staff)"))
+def build_staff_submission(notification):
+    submission = _submission(notification)
+    page = submission.page.specific
+    person = submission.registrations.order_by("-id").first()
+    if person is None:
+        return None
+    subject = gettext("New registration: %(workshop)s") % {"workshop": page.title}
+    context = {
+        "page": page, "person": person, "rows": submission.chosen_sessions(),
+        "answers": list(person.form_data.items()), "admin_url": _admin_submissions_url(page),
+    }
+    return _staff_message(subject, "forms/workshops/email/staff_submission.txt", context)
 
 
 def _staff_message(subject, template, context):

@@ -345,6 +345,67 @@ class WorkshopSession(Orderable):
             raise ValidationError({"ends_at": _("The session must end after it starts.")})
 
 
+class WorkshopSubmission(models.Model):
+    """The registrations one person sent in one form post: one confirmation and one
+    "Moje zgłoszenie" page (``forms.workshops.tokens.submission_token``) for all of them.
+
+    ``other_outcomes`` keeps the chosen sessions that got no registration (no places, or the
+    address was already registered) so that the confirmation can list every chosen session.
+    """
+
+    page = models.ForeignKey(
+        WorkshopPage, on_delete=models.CASCADE, related_name="workshop_submissions", verbose_name=_("workshop")
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    # session id (as text) -> "refused" or "duplicate"; never personal data.
+    other_outcomes = models.JSONField(_("sessions without a new registration"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("workshop submission")
+        verbose_name_plural = _("workshop submissions")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.page} #{self.pk}"
+
+    def chosen_sessions(self):
+        """Every session chosen in this submission, soonest first, each a ``SubmissionSession`` with its
+        latest registration (a session left and joined again shows only the newest row) and, while
+        waiting, the waitlist position."""
+        latest = {}
+        for registration in self.registrations.select_related("session__page").order_by("id"):
+            latest[registration.session_id] = registration
+        others = {int(pk): outcome for pk, outcome in self.other_outcomes.items() if int(pk) not in latest}
+        sessions = {s.pk: s for s in WorkshopSession.objects.filter(pk__in=others).select_related("page")}
+        rows = [SubmissionSession(r.session, r) for r in latest.values()]
+        rows += [SubmissionSession(sessions[pk], None, outcome) for pk, outcome in others.items() if pk in sessions]
+        return sorted(rows, key=lambda row: (row.session.starts_at, row.session.pk))
+
+
+class SubmissionSession:
+    """One chosen session of a submission: its latest registration, or why none was made."""
+
+    def __init__(self, session, registration, other_outcome=""):
+        self.session, self.registration = session, registration
+        self.other_outcome = other_outcome  # "refused" or "duplicate" when there is no registration
+        self.state = registration.status if registration is not None else other_outcome
+        waiting = registration is not None and registration.status == Registration.Status.WAITLISTED
+        self.position = registration.waitlist_position() if waiting else None
+
+    @property
+    def active(self):
+        return self.state in Registration.ACTIVE_STATUSES
+
+    @property
+    def started(self):
+        return self.session.starts_at <= timezone.now()
+
+    @property
+    def can_register_again(self):
+        """Cancelled, or refused for lack of places: the person may try again (a place or the waitlist)."""
+        return not self.active and not self.started and self.other_outcome != "duplicate"
+
+
 class Registration(AbstractFormSubmission):
     """One person's place (or waitlist entry) in one session.
 
@@ -377,6 +438,11 @@ class Registration(AbstractFormSubmission):
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     promoted_at = models.DateTimeField(_("promoted from the waitlist"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # The form post this registration came from (None for staff entries and older rows).
+    submission = models.ForeignKey(
+        WorkshopSubmission, on_delete=models.SET_NULL, null=True, blank=True, related_name="registrations",
+        verbose_name=_("submission"),
+    )
     # Checked in at the session: None until staff mark it (forms.workshops.services.mark_attendance).
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     # Set when the personal data was anonymised (retention period or erasure, forms.privacy.services).

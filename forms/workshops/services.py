@@ -9,7 +9,7 @@ requests for the last place are serialised: PostgreSQL takes a row lock
 from the start of the transaction.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Prefetch, Q
@@ -20,9 +20,23 @@ from strategy_pages.caching import public_pages
 
 from ..phones import phone_key
 from . import messages
-from .exceptions import CapacityBelowConfirmed, MoveRefused, RegistrationClosed, SessionStarted
-from .models import Registration, WorkshopPage, WorkshopSession, set_places_left
-from .tokens import cancel_token, registration_from_cancel_token  # noqa: F401 - part of the service's interface
+from .exceptions import (
+    CapacityBelowConfirmed,
+    InvalidSubmissionLink,
+    MoveRefused,
+    NothingToRegister,
+    RegistrationClosed,
+    SessionStarted,
+)
+from .models import Registration, WorkshopPage, WorkshopSession, WorkshopSubmission, set_places_left
+from .tokens import (  # noqa: F401 - part of the service's interface
+    cancel_token,
+    registration_from_cancel_token,
+    result_from_token,
+    result_token,
+    submission_from_token,
+    submission_token,
+)
 
 Status = Registration.Status
 
@@ -48,6 +62,8 @@ class SessionOutcome:
     registration: Registration | None = None
     waitlist_position: int | None = None
     message: str = ""
+    # The submission the person's online post created (its "Moje zgłoszenie" page); None for staff entries.
+    submission: WorkshopSubmission | None = None
 
     @property
     def confirmed(self):
@@ -143,6 +159,7 @@ def register(
     source=Registration.Source.ONLINE,
     enforce_window=True,
     duplicates_refused=False,
+    submission=None,
     now=None,
 ):
     """Register one person for one or more sessions of ``page``.
@@ -155,6 +172,11 @@ def register(
     An address already registered for a session gets a DUPLICATE outcome (nothing stored, its owner is
     told by e-mail) so that the public answer does not reveal who takes part; staff
     (``duplicates_refused=True``) get a REFUSED outcome with the reason instead.
+
+    An online post groups its new registrations in a ``WorkshopSubmission`` (or adds them to
+    ``submission``): a post for several sessions gets one confirmation listing every session and one
+    staff message (``messages.submission_created``); a post for one session keeps that session's own
+    messages, which link to the submission's page too.
     """
     now = now or timezone.now()
     if enforce_window and not page.registration_is_open(now):
@@ -163,8 +185,11 @@ def register(
     if not session_ids:
         raise ValueError("No session chosen.")
     email = normalise_email(email)
+    grouped = submission is None and source == Registration.Source.ONLINE and len(session_ids) > 1
     outcomes = []
     with transaction.atomic():
+        if submission is None and source == Registration.Source.ONLINE:
+            submission = WorkshopSubmission.objects.create(page=page, created_at=now)
         # Lock in id order so two multi-session submissions cannot deadlock.
         for session_id in session_ids:
             session = _lock_session(session_id)
@@ -174,15 +199,32 @@ def register(
                 _register_for_locked_session(
                     page, session, full_name=full_name, email=email, phone=phone,
                     form_data=form_data or {}, source=source, now=now, duplicates_refused=duplicates_refused,
+                    submission=submission, individual_messages=not grouped,
                 )
             )
-    return outcomes
+        created = [outcome for outcome in outcomes if outcome.confirmed or outcome.waitlisted]
+        if submission is not None and not created and not submission.registrations.exists():
+            submission.delete()
+            submission = None
+        if grouped and submission is not None:
+            submission.other_outcomes = {
+                str(outcome.session.pk): outcome.status for outcome in outcomes if outcome.refused or outcome.duplicate
+            }
+            submission.save(update_fields=["other_outcomes"])
+            messages.submission_created(submission)
+        else:
+            # Nothing new to confirm in one message: the owner of an already registered address hears of it.
+            for outcome in outcomes:
+                if outcome.duplicate and outcome.registration is not None:
+                    messages.duplicate_registration(outcome.registration, now)
+    return [replace(outcome, submission=submission) for outcome in outcomes]
 
 
 def _register_for_locked_session(page, session, *, full_name, email, phone, form_data, source, now,
-                                 duplicates_refused=False):
+                                 duplicates_refused=False, submission=None, individual_messages=True):
     """``duplicates_refused``: staff moves and entries are told of a duplicate (REFUSED); a public post
-    gets a DUPLICATE outcome that it answers like any other, and the address's owner gets a message."""
+    gets a DUPLICATE outcome that it answers like any other (the caller tells the address's owner).
+    ``individual_messages=False``: the submission's one confirmation speaks for this registration."""
     existing = _active_registration(session, email, phone)
     if existing is not None and duplicates_refused:
         return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE if email else PHONE_DUPLICATE_MESSAGE)
@@ -191,7 +233,6 @@ def _register_for_locked_session(page, session, *, full_name, email, phone, form
         # What anybody would be told: the same whether the address is registered or not.
         return SessionOutcome(session, REFUSED, message=FULL_MESSAGE)
     if existing is not None:
-        messages.duplicate_registration(existing, now)
         return SessionOutcome(session, DUPLICATE, existing)
     status = Status.CONFIRMED if has_place else Status.WAITLISTED
     try:
@@ -199,13 +240,13 @@ def _register_for_locked_session(page, session, *, full_name, email, phone, form
         with transaction.atomic():
             registration = Registration.objects.create(
                 page=page, session=session, full_name=full_name.strip(), email=email, phone=phone.strip(),
-                form_data=form_data, status=status, source=source, status_changed_at=now,
+                form_data=form_data, status=status, source=source, status_changed_at=now, submission=submission,
             )
     except IntegrityError:
         if duplicates_refused:
             return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
         return SessionOutcome(session, DUPLICATE)
-    messages.registration_created(registration)
+    messages.registration_created(registration, notify_person_and_staff=individual_messages)
     position = waitlist_position(registration) if status == Status.WAITLISTED else None
     return SessionOutcome(session, status, registration, waitlist_position=position)
 
@@ -331,3 +372,74 @@ def check_capacity_change(session, new_capacity):
     confirmed = _confirmed_count(session)
     if new_capacity < confirmed:
         raise CapacityBelowConfirmed(confirmed)
+
+
+# "Moje zgłoszenie": one submission's sessions, managed through its signed link ---------------------
+
+
+def submission_sessions(submission):
+    """Every session chosen in ``submission`` with its state (``WorkshopSubmission.chosen_sessions``)."""
+    return submission.chosen_sessions()
+
+
+def submission_person(submission):
+    """The newest registration of the submission: whose data a new registration copies."""
+    registration = submission.registrations.exclude(anonymised_at__isnull=False).order_by("-id").first()
+    if registration is None:
+        raise InvalidSubmissionLink()
+    return registration
+
+
+def _submission_registration(submission, registration_id):
+    registration = submission.registrations.filter(pk=registration_id).first()
+    if registration is None:
+        raise InvalidSubmissionLink()
+    return registration
+
+
+def cancel_in_submission(submission, registration_id, *, now=None):
+    """Cancel (or leave the waitlist of) one registration of the submission; the rules of ``cancel``."""
+    return cancel(_submission_registration(submission, registration_id), now=now)
+
+
+def cancel_submission(submission, *, now=None):
+    """Cancel every active registration of the submission whose session has not started, in one
+    transaction (each session locked by ``cancel``, promotions included). Returns the cancelled ones."""
+    now = now or timezone.now()
+    cancelled = []
+    with transaction.atomic():
+        for registration in submission.registrations.filter(status__in=Registration.ACTIVE_STATUSES).order_by(
+            "session_id"
+        ):
+            if session_has_started(registration.session, now):
+                continue
+            outcome = cancel(registration, now=now)
+            if not outcome.already_cancelled:
+                cancelled.append(outcome.registration)
+    return cancelled
+
+
+def register_again(submission, session_id, *, now=None):
+    """Register the submission's person again for one of its sessions (a free place confirms, a full
+    session waitlists or refuses), under the rules of ``register``; the new row joins the submission."""
+    if any(row.session.pk == int(session_id) and row.active for row in submission_sessions(submission)):
+        raise NothingToRegister()
+    if not any(row.session.pk == int(session_id) for row in submission_sessions(submission)):
+        raise InvalidSubmissionLink()
+    person = submission_person(submission)
+    (outcome,) = register(
+        submission.page, sessions=[int(session_id)], full_name=person.full_name, email=person.email,
+        phone=person.phone, form_data=person.form_data, submission=submission, now=now,
+    )
+    return outcome
+
+
+def resend_confirmation(submission, *, now=None):
+    """Record the submission's confirmation again (its sessions as they are now, with the calendar
+    file); for the person's own page and for staff. Returns the notification, or None without an address."""
+    return messages.submission_confirmation_again(submission, now or timezone.now())
+
+
+def submission_calendar(submission):
+    """The .ics file of the submission's confirmed registrations (one VEVENT each)."""
+    return messages.build_submission_ics(submission)

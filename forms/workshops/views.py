@@ -1,13 +1,27 @@
-"""The workshop page's form and result, and self-service cancellation: thin, the service decides."""
+"""The workshop page's form and result, self-service cancellation and the "Moje zgłoszenie" page of a
+submission: thin, the service decides."""
 
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from wagtail.contrib.forms.models import FormMixin
 
-from ..abuse import protect_form_post
+from ..abuse import check_post, protect_form_post
 from . import fragments, services
-from .exceptions import InvalidCancellationLink, RegistrationClosed, SessionStarted
+from .exceptions import (
+    InvalidCancellationLink,
+    InvalidSubmissionLink,
+    NothingToRegister,
+    RegistrationClosed,
+    SessionStarted,
+)
 
 
 def add_sessions_to_context(page, request, context):
@@ -52,8 +66,13 @@ def serve_workshop_page(page, request, *args, **kwargs):
         for outcome in outcomes:
             form.add_error(None, f"{outcome.session.title}: {outcome.message}")
         return _render_form(page, request, form, status=409)
-    return render_landing_page(page, request, outcomes, *args, email=services.normalise_email(
-        form.cleaned_data["email"]), **kwargs)
+    # Redirect (303) to a result page that can be reloaded and bookmarked; its signed address holds only
+    # what this answer may show: the chosen sessions and those refused for lack of places.
+    token = services.result_token(
+        page, [outcome.session.pk for outcome in outcomes],
+        [outcome.session.pk for outcome in outcomes if outcome.refused],
+    )
+    return HttpResponseRedirect(reverse("strategy_forms:registration_result", args=[token]), status=303)
 
 
 def _render_form(page, request, form, status=200):
@@ -62,12 +81,29 @@ def _render_form(page, request, form, status=200):
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
-def render_landing_page(page, request, outcomes=None, *args, email="", **kwargs):
-    """Each session's outcome with its cancellation link (also the editor's "landing" preview)."""
+def render_landing_page(page, request, outcomes=None, *args, **kwargs):
+    """Each session's outcome, the same for a new and a known address (also the editor's "landing" preview)."""
     response = FormMixin.render_landing_page(page, request, outcomes, *args, **kwargs)
     # No cancellation link, no status: they are in the message, which only the address's owner reads.
-    response.context_data["outcomes"] = [(outcome, None) for outcome in outcomes or []]
-    response.context_data["email"] = email
+    response.context_data["outcomes"] = list(outcomes or [])
+    return response
+
+
+def registration_result(request, token):
+    """The result page the form post redirects to: reloading or bookmarking it re-sends nothing."""
+    try:
+        page, session_ids, refused_ids = services.result_from_token(token)
+    except InvalidSubmissionLink as exc:
+        return TemplateResponse(request, "forms/workshops/submission.html", {"invalid_message": exc.message},
+                                status=404)
+    page = page.specific
+    sessions = {session.pk: session for session in page.sessions.filter(pk__in=session_ids)}
+    outcomes = [
+        SimpleNamespace(session=sessions[pk], refused=pk in refused_ids, message=services.FULL_MESSAGE)
+        for pk in session_ids if pk in sessions
+    ]
+    response = render_landing_page(page, request, sorted(outcomes, key=lambda o: (o.session.starts_at, o.session.pk)))
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 
@@ -111,3 +147,99 @@ class CancelRegistrationView(View):
 
     def _invalid(self, request):
         return self._render(request, status=404, invalid_message=InvalidCancellationLink.message)
+
+
+class SubmissionView(View):
+    """ "Moje zgłoszenie": every session of one submission with its state; cancel one or all, register
+    again (a place or the waitlist), re-send the confirmation. Only the holder of the signed link gets
+    here. Each action is a POST (CSRF, rate-limited like the forms) that redirects back (303)."""
+
+    template_name = "forms/workshops/submission.html"
+
+    def get(self, request, token):
+        submission = self._submission(token)
+        if submission is None:
+            return self._invalid(request)
+        return self._render(request, submission, token)
+
+    def post(self, request, token):
+        submission = self._submission(token)
+        if submission is None:
+            return self._invalid(request)
+        refused = check_post(submission.page, request)
+        if refused is not None:
+            return refused
+        action = request.POST.get("action", "")
+        try:
+            text = self._act(submission, action, request.POST)
+        except (SessionStarted, NothingToRegister, RegistrationClosed) as exc:
+            messages.error(request, exc.message)
+            return self._render(request, submission, token, status=409)
+        except (InvalidSubmissionLink, ValueError):
+            messages.error(request, _("This action is not possible for this registration."))
+            return self._render(request, submission, token, status=400)
+        messages.success(request, text)
+        return HttpResponseRedirect(reverse("strategy_forms:submission", args=[token]), status=303)
+
+    @staticmethod
+    def _act(submission, action, data):
+        if action == "cancel":
+            outcome = services.cancel_in_submission(submission, int(data.get("registration", "")))
+            if outcome.already_cancelled:
+                return _("This registration had already been cancelled.")
+            return _("Cancelled: %(session)s.") % {"session": outcome.registration.session.title}
+        if action == "cancel_all":
+            count = len(services.cancel_submission(submission))
+            return ngettext("%(count)d registration cancelled.", "%(count)d registrations cancelled.", count) % {
+                "count": count}
+        if action == "register_again":
+            outcome = services.register_again(submission, int(data.get("session", "")))
+            if outcome.confirmed:
+                return _("Registered again: %(session)s. Your place is confirmed.") % {"session": outcome.session.title}
+            if outcome.waitlisted:
+                return _("%(session)s: you are on the waiting list, at position %(position)d.") % {
+                    "session": outcome.session.title, "position": outcome.waitlist_position}
+            raise NothingToRegister(outcome.message or None)
+        if action == "resend":
+            services.resend_confirmation(submission)
+            return _("We are sending the confirmation to your e-mail address again.")
+        raise ValueError(action)
+
+    @staticmethod
+    def _submission(token):
+        try:
+            return services.submission_from_token(token)
+        except InvalidSubmissionLink:
+            return None
+
+    def _render(self, request, submission, token, status=200):
+        page = submission.page.specific
+        rows = services.submission_sessions(submission)
+        person = next((row.registration for row in reversed(rows) if row.registration is not None), None)
+        context = {"submission": submission, "page": page, "rows": rows, "person": person, "token": token,
+                   "has_active": any(row.active for row in rows),
+                   "has_confirmed": any(row.state == "confirmed" for row in rows)}
+        response = TemplateResponse(request, self.template_name, context, status=status)
+        # A page with personal data behind a secret link: never cached by shared caches, never indexed.
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "same-origin"  # the signed address never leaves the site
+        return response
+
+    def _invalid(self, request):
+        return TemplateResponse(request, self.template_name, {"invalid_message": InvalidSubmissionLink.message},
+                                status=404)
+
+
+def submission_calendar(request, token):
+    """The calendar file of the submission's confirmed sessions."""
+    try:
+        submission = services.submission_from_token(token)
+    except InvalidSubmissionLink:
+        return TemplateResponse(request, SubmissionView.template_name,
+                                {"invalid_message": InvalidSubmissionLink.message}, status=404)
+    response = HttpResponse(services.submission_calendar(submission),
+                            content_type='text/calendar; charset="utf-8"; method=PUBLISH')
+    response["Content-Disposition"] = 'attachment; filename="warsztaty.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -27,6 +27,23 @@ def demo_content():
     call_command("load_demo_content", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
+def submission_pages(client):
+    """The result page after a registration and "Moje zgłoszenie" (issue 15.2), which only signed links reach."""
+    from forms.models import WorkshopPage
+    from forms.workshops import services
+
+    workshop = WorkshopPage.objects.live().first()
+    sessions = list(workshop.sessions.order_by("sort_order"))
+    first, *_others = services.register(workshop, sessions=sessions, full_name="Ala", email="ala@example.org")
+    manage = f"/rejestracja/zgloszenie/{services.submission_token(first.submission)}/"
+    cancelled = client.post(manage, {"action": "cancel", "registration": first.registration.pk}, follow=True)
+    result = client.get(f"/rejestracja/wynik/{services.result_token(workshop, [s.pk for s in sessions], [])}/")
+    assert cancelled.status_code == result.status_code == 200
+    return {"page submission after a cancellation": cancelled.content.decode(),
+            "page registration result": result.content.decode(),
+            "page submission with a bad token": client.get("/rejestracja/zgloszenie/zly-token/").content.decode()}
+
+
 def test_every_public_page_and_form_error_state_is_valid_html(client, demo_content, tmp_path):
     pages, forms = crawl(client, extra=EXTRA_PATHS)
     # The crawl reaches every kind of page (so a broken link or crawler cannot pass with nothing checked).
@@ -54,6 +71,7 @@ def test_every_public_page_and_form_error_state_is_valid_html(client, demo_conte
     cancel = client.get("/rejestracja/anuluj/nie-ma-takiego-tokenu/")
     assert cancel.status_code in (400, 404, 200)
     documents["page cancel with a bad token"] = cancel.content.decode()
+    documents.update(submission_pages(client))
 
     # A canary the checker must reject: proves it ran over the files and reports what it finds.
     documents["canary"] = '<!DOCTYPE html><html lang="pl"><title>x</title><p id="a"><p id="a">'

@@ -178,3 +178,48 @@ def test_worker_killed_mid_task_and_restarted_delivers_every_message_exactly_onc
     assert set(by_message_id) == {n.message_id for n in Notification.objects.all()}
     # The interrupted ones were re-delivered by django-q2 and taken over after their claims expired.
     assert all(n.attempts == 2 for n in Notification.objects.filter(pk__in=interrupted))
+
+
+def test_three_session_submission_gets_one_confirmation_from_the_worker(
+    live_server, smtp, start_worker, queued_for_real
+):
+    """Issue 15.2: a post for three sessions (one full, so waitlisted) is one message to the person,
+    with one calendar file holding the two confirmed sessions, and one message to staff."""
+    from forms.models import Registration
+    from forms.workshops.messages import STAFF_SUBMISSION, SUBMISSION_CONFIRMED
+
+    page = make_workshop(capacities=(10, 1, 10), recipients="sekretariat@example.org")
+    sessions = list(page.sessions.order_by("sort_order"))
+    services.register(page, sessions=[sessions[1]], full_name="Pierwsza", email="pierwsza@example.org")
+    worker = start_worker()
+    # The first person's confirmation, staff message and the "session full" alert.
+    wait_for(lambda: len(smtp.handler.snapshot()) == 3, timeout=60, message="the first person's mail",
+             workers=[worker])
+
+    response = post_registration(
+        live_server.url + page.url,
+        {"full_name": "Anna Nowak", "email": "anna.nowak@example.org", "phone": "",
+         "sessions": [s.pk for s in sessions], "consent": "on"},
+    )
+    assert response.status == 200 and "/rejestracja/wynik/" in response.url
+
+    mine = Notification.objects.filter(kind__in=[SUBMISSION_CONFIRMED, STAFF_SUBMISSION])
+    wait_for(lambda: mine.filter(status=Status.SENT).count() == 2, timeout=60, message="the submission's mail",
+             workers=[worker])
+    received = smtp.handler.snapshot()
+    to_anna = [r for r in received if r.recipients == ["anna.nowak@example.org"]]
+    staff_id = mine.get(kind=STAFF_SUBMISSION).message_id
+    to_staff = [r for r in received if r.message["Message-ID"] == staff_id]
+    assert len(to_anna) == 1 and len(to_staff) == 1 and to_staff[0].recipients == ["sekretariat@example.org"]
+    assert len(received) == 5
+    message = to_anna[0].message
+    text = message.get_body(("plain",)).get_content()
+    assert all(session.title in text for session in sessions) and "na miejscu 1" in text
+    (part,) = [part for part in attachments(message) if part.get_content_type() == "text/calendar"]
+    events = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
+    confirmed = Registration.objects.filter(email="anna.nowak@example.org", status="confirmed")
+    assert sorted(e.decoded("DTSTART") for e in events) == sorted(r.session.starts_at for r in confirmed)
+    assert len(events) == 2
+    assert message["Message-ID"] == mine.get(kind=SUBMISSION_CONFIRMED).message_id
+    assert not Notification.objects.filter(kind=Notification.Kind.REGISTRATION_CONFIRMED,
+                                           recipients="anna.nowak@example.org").exists()

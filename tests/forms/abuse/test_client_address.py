@@ -56,7 +56,7 @@ def test_a_spoofed_prefix_does_not_give_a_fresh_bucket(client, settings, worksho
                     HTTP_X_FORWARDED_FOR=f"10.{i}.{i}.{i}, 203.0.113.7").status_code
         for i in range(6)
     ]
-    assert statuses == [200, 200, 200, 429, 429, 429]
+    assert statuses == [303, 303, 303, 429, 429, 429]
     assert Registration.objects.count() == 3
 
 

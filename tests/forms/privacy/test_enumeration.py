@@ -19,7 +19,7 @@ def normalise(html, email):
 
 def post_workshop(client, workshop, session, email):
     return client.post(workshop.url, {"full_name": "Jan Kowalski", "email": email, "sessions": [session.pk],
-                                      "consent": "on"})
+                                      "consent": "on"}, follow=True)
 
 
 def test_a_duplicate_registration_gets_the_answer_of_a_new_one(
