@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from modelcluster.queryset import FakeQuerySet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.forms.models import (
     AbstractForm,
@@ -261,9 +262,26 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
     def sessions_with_places(self):
         """The page's sessions, each with ``confirmed_count``, ``waitlisted_count`` and ``places_left``.
 
-        Counted in one query on every call, never cached, so remaining places are current.
+        Counted in one query on every call, never cached, so remaining places are current. A preview or an
+        old revision holds its sessions in memory (not saved yet): they are shown as they would be after
+        publishing, each saved one with the registrations it has now, a new one with none.
         """
-        return set_places_left(list(self.sessions.with_places().order_by("sort_order", "starts_at")))
+        sessions = self.sessions.all()
+        if not isinstance(sessions, FakeQuerySet):
+            return set_places_left(list(sessions.with_places().order_by("sort_order", "starts_at")))
+        sessions = sorted(sessions, key=lambda s: (s.sort_order is None, s.sort_order or 0, s.starts_at or timezone.now()))
+        saved_ids = [session.pk for session in sessions if session.pk]
+        counts = {
+            row["pk"]: row
+            for row in WorkshopSession.objects.filter(pk__in=saved_ids).with_places().values(
+                "pk", "confirmed_count", "waitlisted_count"
+            )
+        }
+        for session in sessions:
+            row = counts.get(session.pk, {})
+            session.confirmed_count = row.get("confirmed_count", 0)
+            session.waitlisted_count = row.get("waitlisted_count", 0)
+        return set_places_left(sessions)
 
     def content_cache_variant(self, request):
         """Cached content differs before, during and after the registration window (its notice)."""
