@@ -196,7 +196,9 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         # Sessions, places, the registration window and the waitlist decide who gets a place; the
         # recipients and the extra questions route and collect personal data: form administrators only.
         # Title, description and venue are content: editors keep them.
-        FormAdminInlinePanel("sessions", label=_("Sessions"), min_num=1),
+        FormAdminInlinePanel(
+            "sessions", heading=_("Sessions"), label=_("session"), add_button_label=_("Add session"), min_num=1
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel(
@@ -209,7 +211,9 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         ),
         FormAdminInlinePanel(
             "form_fields",
-            label=_("Extra form fields"),
+            heading=_("Extra form fields"),
+            label=_("form field"),
+            add_button_label=_("Add form field"),
             help_text=_("Name, e-mail, phone, sessions and consent are always asked; add only other questions."),
         ),
         *WorkshopNotificationSettings.notification_panels,
@@ -249,6 +253,15 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         if opens and closes and closes <= opens:
             raise ValidationError({"registration_closes_at": _("Registration must close after it opens.")})
 
+    def last_session_start(self):
+        """When the last of the page's sessions (saved or only in this draft) starts; None without sessions."""
+        return max((session.starts_at for session in self.sessions.all() if session.starts_at), default=None)
+
+    def registration_closes_after_last_session(self):
+        """Registration stays open after the last session has started (nobody can join a started session)."""
+        last_start = self.last_session_start()
+        return bool(self.registration_closes_at and last_start and self.registration_closes_at > last_start)
+
     def registration_is_open(self, now=None):
         now = now or timezone.now()
         if self.registration_opens_at and now < self.registration_opens_at:
@@ -269,7 +282,7 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         sessions = self.sessions.all()
         if not isinstance(sessions, FakeQuerySet):
             return set_places_left(list(sessions.with_places().order_by("sort_order", "starts_at")))
-        sessions = sorted(sessions, key=lambda s: (s.sort_order is None, s.sort_order or 0, s.starts_at or timezone.now()))
+        sessions = sorted(sessions, key=lambda session: (session.sort_order or 0, session.starts_at))
         saved_ids = [session.pk for session in sessions if session.pk]
         counts = {
             row["pk"]: row
