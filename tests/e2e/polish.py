@@ -38,7 +38,8 @@ BROKEN_PHRASES = [
 ALLOWED = {"wagtail", "e-mail", "email", "online", "pdf", "csv", "xlsx", "ics", "qr", "rss", "atom", "url",
            "html", "www", "id", "ok"}
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# Whole words in any script: "Hasło" is one Polish word, not the English "Has" followed by "ło".
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*")
 
 _SCREEN_TEXT_JS = """(root) => {
   const parts = [];
