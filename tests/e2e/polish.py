@@ -23,6 +23,7 @@ ENGLISH_WORDS = {
     "required", "optional", "help", "by", "results", "result", "items", "item",
     "moderators", "approval", "workflow", "comments", "comment", "user", "users", "group", "groups",
     "field", "fields", "label", "choices", "default", "value", "type", "owner", "dashboard",
+    "breadcrumb", "breadcrumbs", "profile", "subscript", "superscript", "scheduling", "unschedule",
 }
 # "by" is Polish too, but only as a particle after a verb ("chciałby"); standing alone between
 # words it is nearly always English ("Created by"): keep it but let callers allow it.
