@@ -97,8 +97,8 @@ def test_dates_are_shown_in_polish_format_with_the_pickers_script(editor_client,
     news_article.save_revision()
     html = editor_client.get(reverse("wagtailadmin_pages:edit", args=[news_article.pk])).content.decode()
 
-    assert re.search(r'name="go_live_at"[^>]*value="17\.01\.2030 09:45"|value="17\.01\.2030 09:45"[^>]*name="go_live_at"',
-                     html)
+    go_live_input = re.search(r'<input[^>]*name="go_live_at"[^>]*>', html).group()
+    assert 'value="17.01.2030 09:45"' in go_live_input
     # The picker script (15-minute steps, typed text kept) and the Polish format hint.
     assert "strategy_pages/js/admin-date-pickers" in html and 'data-datetime-hint="DD.MM.RRRR GG:MM"' in html
 
