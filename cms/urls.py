@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from forms.privacy import admin as privacy_admin
+from strategy_pages import page_editor
 from strategy_pages import views as strategy_views
 
 
@@ -25,6 +26,8 @@ class StaticRedirectView(RedirectView):
 urlpatterns = [
     # Site history without entries about personal-data records the user may not see (forms.privacy.admin).
     *privacy_admin.site_history_urls(),
+    # The "add page" form without autosave: no page exists until the editor saves it.
+    *page_editor.admin_urls(),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("forms.urls")),

@@ -21,8 +21,12 @@ from .privacy.permissions import can_view_personal_data
 from .working_groups import admin as working_groups_admin  # noqa: F401 - registers its hooks
 from .working_groups import services as working_groups
 from .workshops import admin as workshops_admin  # noqa: F401 - registers its hooks
-from .workshops.models import Registration, WorkshopSession
+from .workshops.models import Registration, WorkshopPage, WorkshopSession
 
+REGISTRATION_CLOSES_AFTER_LAST_SESSION_MESSAGE = _(
+    "Registration closes on %(closes)s, after the last session has started (%(last_start)s): nobody can "
+    "register for a session that has started. Check the registration closing date."
+)
 PAGE_HAS_PARTICIPATION_DATA_MESSAGE = _(
     "This page (or a page below it) has working groups or consultation submissions and cannot be deleted. "
     "Unpublish it instead."
@@ -66,6 +70,18 @@ participation_menu = Menu(
 @hooks.register("register_admin_menu_item")
 def register_participation_menu():
     return SubmenuMenuItem(_("Participation"), participation_menu, name="participation", icon_name="group", order=250)
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_when_registration_closes_after_last_session(request, page):
+    """Saved all the same (a date may still change), but the editor is told at once."""
+    page = page.specific
+    if isinstance(page, WorkshopPage) and page.registration_closes_after_last_session():
+        messages.warning(request, REGISTRATION_CLOSES_AFTER_LAST_SESSION_MESSAGE % {
+            "closes": timezone.localtime(page.registration_closes_at).strftime("%d.%m.%Y %H:%M"),
+            "last_start": timezone.localtime(page.last_session_start()).strftime("%d.%m.%Y %H:%M"),
+        })
 
 
 @hooks.register("before_delete_page")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -31,6 +31,7 @@ from .caching import (
     site_has_view_restrictions,
 )
 from .navigation import navigation
+from .panels import InlinePanel
 from .routing import DirectRouteMixin
 
 NEWS_PER_PAGE = 10
@@ -145,7 +146,16 @@ class HomePage(DirectRouteMixin, CachedPageMixin, Page):
     )
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), InlinePanel("highlights", label=_("Highlights"))]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel(
+            "highlights",
+            heading=_("Highlights"),
+            label=_("highlighted page"),
+            add_button_label=_("Add highlighted page"),
+        ),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]

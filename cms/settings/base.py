@@ -154,7 +154,14 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# locale_wagtail: Polish for what Wagtail's own Polish catalogue lacks or gets wrong; first, so it wins.
+LOCALE_PATHS = [PROJECT_DIR / "locale_wagtail", PROJECT_DIR / "locale"]
+# The admin's date fields show and take Polish dates ("17.01.2027 17:00"), in every admin language
+# (cms/formats/en adds these input formats to English; Polish has them).
+WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
+WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
+FORMAT_MODULE_PATH = ["cms.formats"]
 
 
 # Static and media files

@@ -12,9 +12,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
+from wagtail.snippets.widgets import AdminSnippetChooser
+
+from strategy_pages.panels import InlinePanel
 
 NOTICE_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
@@ -176,6 +179,16 @@ class DataProtectionNotice(index.Indexed, models.Model):
         return [(label, getattr(self, name)) for name, label in self.SECTIONS if getattr(self, name)]
 
 
+class DataProtectionNoticeChooser(AdminSnippetChooser):
+    """Wagtail words its buttons "Wybierz {verbose name}" ("Wybierz klauzula…"): here in the right case."""
+
+    def __init__(self, **kwargs):
+        super().__init__(DataProtectionNotice, **kwargs)
+        self.choose_one_text = _("Choose a data protection notice")
+        self.choose_another_text = _("Choose another data protection notice")
+        self.link_to_chosen_text = _("Edit this data protection notice")
+
+
 class PersonalDataSettings(models.Model):
     """Abstract: what every form page that collects personal data sets about it."""
 
@@ -204,7 +217,10 @@ class PersonalDataSettings(models.Model):
 
     personal_data_panels = [
         MultiFieldPanel(
-            [form_admin_field("data_protection_notice"), form_admin_field("retention_days")],
+            [
+                form_admin_field("data_protection_notice", widget=DataProtectionNoticeChooser()),
+                form_admin_field("retention_days"),
+            ],
             heading=_("Personal data"),
         ),
     ]

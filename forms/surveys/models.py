@@ -39,7 +39,9 @@ class SurveyPage(PersonalDataSettings, AbstractEmailForm):
         FormSubmissionsPanel(),
         FieldPanel("intro"),
         # The questions decide what is collected; the staff mail routes the answers: form administrators only.
-        FormAdminInlinePanel("form_fields", label=_("Form fields")),
+        FormAdminInlinePanel(
+            "form_fields", heading=_("Form fields"), label=_("form field"), add_button_label=_("Add form field")
+        ),
         FieldPanel("thank_you_text"),
         MultiFieldPanel(
             [

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from modelcluster.queryset import FakeQuerySet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.forms.models import (
     AbstractForm,
@@ -195,7 +196,9 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         # Sessions, places, the registration window and the waitlist decide who gets a place; the
         # recipients and the extra questions route and collect personal data: form administrators only.
         # Title, description and venue are content: editors keep them.
-        FormAdminInlinePanel("sessions", label=_("Sessions"), min_num=1),
+        FormAdminInlinePanel(
+            "sessions", heading=_("Sessions"), label=_("session"), add_button_label=_("Add session"), min_num=1
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel(
@@ -208,7 +211,9 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         ),
         FormAdminInlinePanel(
             "form_fields",
-            label=_("Extra form fields"),
+            heading=_("Extra form fields"),
+            label=_("form field"),
+            add_button_label=_("Add form field"),
             help_text=_("Name, e-mail, phone, sessions and consent are always asked; add only other questions."),
         ),
         *WorkshopNotificationSettings.notification_panels,
@@ -248,6 +253,15 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         if opens and closes and closes <= opens:
             raise ValidationError({"registration_closes_at": _("Registration must close after it opens.")})
 
+    def last_session_start(self):
+        """When the last of the page's sessions (saved or only in this draft) starts; None without sessions."""
+        return max((session.starts_at for session in self.sessions.all() if session.starts_at), default=None)
+
+    def registration_closes_after_last_session(self):
+        """Registration stays open after the last session has started (nobody can join a started session)."""
+        last_start = self.last_session_start()
+        return bool(self.registration_closes_at and last_start and self.registration_closes_at > last_start)
+
     def registration_is_open(self, now=None):
         now = now or timezone.now()
         if self.registration_opens_at and now < self.registration_opens_at:
@@ -261,9 +275,26 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
     def sessions_with_places(self):
         """The page's sessions, each with ``confirmed_count``, ``waitlisted_count`` and ``places_left``.
 
-        Counted in one query on every call, never cached, so remaining places are current.
+        Counted in one query on every call, never cached, so remaining places are current. A preview or an
+        old revision holds its sessions in memory (not saved yet): they are shown as they would be after
+        publishing, each saved one with the registrations it has now, a new one with none.
         """
-        return set_places_left(list(self.sessions.with_places().order_by("sort_order", "starts_at")))
+        sessions = self.sessions.all()
+        if not isinstance(sessions, FakeQuerySet):
+            return set_places_left(list(sessions.with_places().order_by("sort_order", "starts_at")))
+        sessions = sorted(sessions, key=lambda session: (session.sort_order or 0, session.starts_at))
+        saved_ids = [session.pk for session in sessions if session.pk]
+        counts = {
+            row["pk"]: row
+            for row in WorkshopSession.objects.filter(pk__in=saved_ids).with_places().values(
+                "pk", "confirmed_count", "waitlisted_count"
+            )
+        }
+        for session in sessions:
+            row = counts.get(session.pk, {})
+            session.confirmed_count = row.get("confirmed_count", 0)
+            session.waitlisted_count = row.get("waitlisted_count", 0)
+        return set_places_left(sessions)
 
     def content_cache_variant(self, request):
         """Cached content differs before, during and after the registration window (its notice)."""

@@ -23,6 +23,7 @@ ENGLISH_WORDS = {
     "required", "optional", "help", "by", "results", "result", "items", "item",
     "moderators", "approval", "workflow", "comments", "comment", "user", "users", "group", "groups",
     "field", "fields", "label", "choices", "default", "value", "type", "owner", "dashboard",
+    "breadcrumb", "breadcrumbs", "profile", "subscript", "superscript", "scheduling", "unschedule",
 }
 # "by" is Polish too, but only as a particle after a verb ("chciałby"); standing alone between
 # words it is nearly always English ("Created by"): keep it but let callers allow it.
@@ -38,7 +39,8 @@ BROKEN_PHRASES = [
 ALLOWED = {"wagtail", "e-mail", "email", "online", "pdf", "csv", "xlsx", "ics", "qr", "rss", "atom", "url",
            "html", "www", "id", "ok"}
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# Whole words in any script: "Hasło" is one Polish word, not the English "Has" followed by "ło".
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*")
 
 _SCREEN_TEXT_JS = """(root) => {
   const parts = [];
