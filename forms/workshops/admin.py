@@ -26,7 +26,7 @@ from wagtail.admin.ui.tables import BaseColumn, Column, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import Button, ListingButton
+from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import Page
@@ -113,22 +113,22 @@ def _waitlist_position_display(registration):
     return (registration.waiting_before or 0) + 1
 
 
-def registration_buttons(registration, user, *, for_listing):
-    """Move, cancel and resend for one person: in the list's row menu and the inspect page's header."""
-    button = ListingButton if for_listing else Button
+def registration_buttons(registration):
+    """Move, cancel and resend for one person: in the list's row menu and the inspect page's header menu
+    (``Button`` goes into the dropdown; a ``ListingButton`` would sit in the row beside the name)."""
     buttons = []
     if registration.status != Status.CANCELLED:
-        buttons.append(button(_("Move to another session"), url=reverse("registrations:move", args=[registration.pk]),
+        buttons.append(Button(_("Move to another session"), url=reverse("registrations:move", args=[registration.pk]),
                               icon_name="arrow-right-full", priority=20))
-        buttons.append(button(_("Cancel on their behalf"),
+        buttons.append(Button(_("Cancel on their behalf"),
                               url=reverse("registrations:cancel", args=[registration.pk]),
                               icon_name="cross", priority=30))
         if registration.email:
-            buttons.append(button(_("Resend confirmation"),
+            buttons.append(Button(_("Resend confirmation"),
                                   url=reverse("registrations:resend", args=[registration.pk]),
                                   icon_name="mail", priority=40))
     if registration.call_pending:
-        buttons.append(button(_("Mark the call as made"), url=reverse("registrations:calls"),
+        buttons.append(Button(_("Mark the call as made"), url=reverse("registrations:calls"),
                               icon_name="tick", priority=50))
     return buttons
 
@@ -167,17 +167,17 @@ class RegistrationIndexView(FormulaSafeExportMixin, IndexView):
 
     def get_list_more_buttons(self, instance):
         return [*super().get_list_more_buttons(instance),
-                *registration_buttons(instance, self.request.user, for_listing=True)]
+                *registration_buttons(instance)]
 
     @cached_property
     def header_buttons(self):
         calls = services.calls_to_make().count()
         return [
             *super().header_buttons,
-            Button(_("Workshops and sessions"), url=reverse("registrations:workshops"), icon_name="calendar",
-                   priority=10),
-            Button(_("To call (%(count)d)") % {"count": calls}, url=reverse("registrations:calls"),
-                   icon_name="mobile-alt", priority=20),
+            HeaderButton(_("Workshops and sessions"), url=reverse("registrations:workshops"), icon_name="calendar",
+                         priority=10),
+            HeaderButton(_("To call (%(count)d)") % {"count": calls}, url=reverse("registrations:calls"),
+                         icon_name="mobile-alt", priority=20),
         ]
 
     @cached_property
@@ -246,7 +246,7 @@ class RegistrationInspectView(InspectView):
     @cached_property
     def header_more_buttons(self):
         return [
-            *registration_buttons(self.object, self.request.user, for_listing=False),
+            *registration_buttons(self.object),
             Button(_("History"), url=reverse("registrations:history", args=[self.object.pk]), icon_name="history",
                    priority=60),
         ]

@@ -38,7 +38,8 @@ BROKEN_PHRASES = [
 ALLOWED = {"wagtail", "e-mail", "email", "online", "pdf", "csv", "xlsx", "ics", "qr", "rss", "atom", "url",
            "html", "www", "id", "ok"}
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# Letters of any alphabet: ASCII-only words would cut "była" into "by" + "a".
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*")
 
 _SCREEN_TEXT_JS = """(root) => {
   const parts = [];
