@@ -9,7 +9,7 @@ export leaves a Wagtail log entry.
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.db.models import Min
+from django.db.models import Count, Min, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,11 +23,12 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BaseColumn, Column, TitleColumn
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import Button, ListingButton
+from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.log_actions import log
+from wagtail.log_actions import registry as log_registry
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
@@ -39,7 +40,7 @@ from ..privacy.permissions import PersonalDataPermissionPolicy, personal_data_vi
 from . import services
 from .exceptions import MoveRefused, RegistrationClosed
 from .exports import LIST_EXPORT, RegistrationExportMixin
-from .forms import MoveForm, StaffRegistrationForm
+from .forms import MoveForm, staff_registration_form_class
 from .models import Registration, WorkshopPage, WorkshopSession
 
 Status = Registration.Status
@@ -48,6 +49,7 @@ ADD_ACTION = "strategy_forms.registration_add"
 MOVE_ACTION = "strategy_forms.registration_move"
 CANCEL_ACTION = "strategy_forms.registration_cancel"
 ATTENDANCE_ACTION = "strategy_forms.registration_attendance"
+RESEND_ACTION = "strategy_forms.registration_resend"
 
 
 
@@ -106,22 +108,57 @@ def _attended_display(registration):
     return {True: _("attended"), False: _("absent")}.get(registration.attended, "—")
 
 
+def _waitlist_position_display(registration):
+    if registration.status != Status.WAITLISTED:
+        return "—"
+    return (registration.waiting_before or 0) + 1
+
+
+def registration_buttons(registration):
+    """Move, cancel and resend for one person: in the list's row menu and the inspect page's header menu
+    (``Button`` goes into the dropdown; a ``ListingButton`` would sit in the row beside the name)."""
+    buttons = []
+    if registration.status != Status.CANCELLED:
+        buttons.append(Button(_("Move to another session"), url=reverse("registrations:move", args=[registration.pk]),
+                              icon_name="arrow-right-full", priority=20))
+        buttons.append(Button(_("Cancel on their behalf"),
+                              url=reverse("registrations:cancel", args=[registration.pk]),
+                              icon_name="cross", priority=30))
+        if registration.email:
+            buttons.append(Button(_("Resend confirmation"),
+                                  url=reverse("registrations:resend", args=[registration.pk]),
+                                  icon_name="mail", priority=40))
+    if registration.call_pending:
+        buttons.append(Button(_("Mark the call as made"), url=reverse("registrations:calls"),
+                              icon_name="tick", priority=50))
+    return buttons
+
+
 class RegistrationIndexView(RegistrationExportMixin, IndexView):
     results_template_name = "forms/workshops/admin/registrations_results.html"
     paginate_by = 100
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("session", "page")
+        waiting_before = (
+            Registration.objects.filter(session_id=OuterRef("session_id"), status=Status.WAITLISTED,
+                                        id__lt=OuterRef("pk"))
+            .order_by().values("session_id").annotate(count=Count("pk")).values("count")
+        )
+        return super().get_base_queryset().select_related("session", "page").annotate(
+            waiting_before=Subquery(waiting_before))
 
     @cached_property
     def columns(self):
+        # The title column carries the row menu (move, cancel, resend) like Wagtail's own listings.
+        title_column = self._get_title_column_class(TitleColumn)
         return [
             SelectColumn("select", label=_("Select")),
-            TitleColumn("full_name", label=_("Full name"), url_name=self.inspect_url_name, sort_key="full_name"),
+            title_column("full_name", label=_("Full name"), url_name=self.inspect_url_name, sort_key="full_name"),
             Column("email", label=_("E-mail"), sort_key="email"),
             Column("phone", label=_("Phone")),
             Column("session", label=_("Session"), accessor=lambda r: _session_label(r.session)),
             Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+            Column("waitlist_position", label=_("Waitlist position"), accessor=_waitlist_position_display),
             Column("source", label=_("Source"), accessor="get_source_display"),
             Column("attended", label=_("Attendance"), accessor=_attended_display),
             Column("submit_time", label=_("Registered"), sort_key="submit_time",
@@ -129,39 +166,97 @@ class RegistrationIndexView(RegistrationExportMixin, IndexView):
         ]
 
     def get_list_more_buttons(self, instance):
-        buttons = list(super().get_list_more_buttons(instance))
-        if instance.status != Status.CANCELLED:
-            buttons.append(ListingButton(_("Move to another session"), url=reverse("registrations:move",
-                                                                                   args=[instance.pk]),
-                                         icon_name="arrow-right-full", priority=20))
-            buttons.append(ListingButton(_("Cancel on their behalf"), url=reverse("registrations:cancel",
-                                                                                  args=[instance.pk]),
-                                         icon_name="cross", priority=30))
-        return buttons
+        return [*super().get_list_more_buttons(instance),
+                *registration_buttons(instance)]
 
     @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        buttons.append(Button(_("Workshops and sessions"), url=reverse("registrations:workshops"),
-                              icon_name="calendar", priority=10))
-        return buttons
+    def header_buttons(self):
+        calls = services.calls_to_make().count()
+        return [
+            *super().header_buttons,
+            HeaderButton(_("Workshops and sessions"), url=reverse("registrations:workshops"), icon_name="calendar",
+                         priority=10),
+            HeaderButton(_("To call (%(count)d)") % {"count": calls}, url=reverse("registrations:calls"),
+                         icon_name="mobile-alt", priority=20),
+        ]
 
-    def export_log_instance(self):
-        session_id, page_id = self.request.GET.get("session", ""), self.request.GET.get("page", "")
-        if (session_pk := parse_id(session_id)) is not None:
+    @cached_property
+    def filtered_workshop(self):
+        """The workshop the list is filtered to (by workshop or session), for the per-session tools."""
+        if (session_pk := parse_id(self.request.GET.get("session", ""))) is not None:
             session = WorkshopSession.objects.filter(pk=session_pk).select_related("page").first()
             if session:
                 return session.page
-        if (page_pk := parse_id(page_id)) is not None:
-            page = WorkshopPage.objects.filter(pk=page_pk).first()
-            if page:
-                return page
-        return Page.get_first_root_node()
+        if (page_pk := parse_id(self.request.GET.get("page", ""))) is not None:
+            return WorkshopPage.objects.filter(pk=page_pk).first()
+        return None
+
+    def export_log_instance(self):
+        return self.filtered_workshop or Page.get_first_root_node()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["bulk_actions"] = BULK_ACTIONS
         context["bulk_url"] = reverse("registrations:bulk")
+        if workshop := self.filtered_workshop:
+            context["tools_workshop"] = workshop
+            context["tools_sessions"] = services.sessions_with_places(workshop)
+        return context
+
+
+class RegistrationInspectView(InspectView):
+    """One person's registration: their data, answers to the extra questions, waitlist position, history
+    and the actions staff take on it."""
+
+    template_name = "forms/workshops/admin/registration_inspect.html"
+    field_labels = {"page": gettext_lazy("Workshop")}
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Registration.objects.select_related("session", "session__page"), pk=self.pk)
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.field_labels:
+            return self.field_labels[field_name]
+        if field_name == "waitlist_position":
+            return _("Waitlist position")
+        return super().get_field_label(field_name, field)
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return "—" if value is None or value == "" else value
+
+    def get_page_display_value(self):
+        return self.object.session.page.title
+
+    def get_session_display_value(self):
+        return _session_label(self.object.session)
+
+    def get_attended_display_value(self):
+        return _attended_display(self.object)
+
+    def get_waitlist_position_display_value(self):
+        return self.object.waitlist_position() if self.object.status == Status.WAITLISTED else None
+
+    def get_call_reason_display_value(self):
+        if not self.object.call_requested_at:
+            return None
+        state = _("call made") if self.object.call_made_at else _("to call")
+        return f"{self.object.get_call_reason_display()} ({state})"
+
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *registration_buttons(self.object),
+            Button(_("History"), url=reverse("registrations:history", args=[self.object.pk]), icon_name="history",
+                   priority=60),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["answers"] = self.object.labelled_answers()
+        context["log_entries"] = (log_registry.get_logs_for_instance(self.object)
+                                  .select_related("user").order_by("-timestamp", "-pk")[:20])
+        context["history_url"] = reverse("registrations:history", args=[self.object.pk])
         return context
 
 
@@ -184,6 +279,7 @@ class RegistrationViewSet(ModelViewSet):
     name = "registrations"
     permission_policy = registration_policy
     index_view_class = RegistrationIndexView
+    inspect_view_class = RegistrationInspectView
     history_view_class = RegistrationHistoryView
     filterset_class = RegistrationFilterSet
     search_fields = ["full_name", "email", "phone"]
@@ -193,8 +289,8 @@ class RegistrationViewSet(ModelViewSet):
     export_filename = "rejestracje"
     inspect_view_enabled = True
     inspect_view_fields = [
-        "page", "session", "full_name", "email", "phone", "status", "source", "attended", "submit_time",
-        "status_changed_at", "promoted_at", "cancelled_at", "anonymised_at",
+        "page", "session", "full_name", "email", "phone", "status", "waitlist_position", "source", "attended",
+        "call_reason", "submit_time", "status_changed_at", "promoted_at", "cancelled_at", "anonymised_at",
     ]
     copy_view_enabled = False
 
@@ -223,6 +319,8 @@ class RegistrationViewSet(ModelViewSet):
             path("add/<int:page_id>/", add_registration, name="add_staff"),
             path("<int:pk>/move/", move_registration, name="move"),
             path("<int:pk>/cancel/", cancel_registration, name="cancel"),
+            path("<int:pk>/resend/", resend_confirmation, name="resend"),
+            path("calls/", calls_to_make, name="calls"),
             path("sessions/<int:session_id>/attendance/", attendance_list, name="attendance_list"),
         ]
 
@@ -270,9 +368,10 @@ def add_registration(request, page_id):
     from django.db import transaction
 
     page = get_object_or_404(WorkshopPage, pk=page_id)
+    form_class = staff_registration_form_class(page)
     status = 200
     if request.method == "POST":
-        form = StaffRegistrationForm(request.POST, page=page)
+        form = form_class(request.POST, page=page)
         if form.is_valid():
             data = form.cleaned_data
             with transaction.atomic():
@@ -280,7 +379,7 @@ def add_registration(request, page_id):
                     outcomes = services.register(
                         page, sessions=data["sessions"], full_name=data["full_name"],
                         email=form.email_or_empty(), phone=data["phone"],
-                        form_data={"staff_channel": data["channel"]},
+                        form_data={**form.extra_data(), "staff_channel": data["channel"]},
                         source=Registration.Source.STAFF, enforce_window=False, duplicates_refused=True,
                     )
                 except RegistrationClosed as exc:  # not raised with enforce_window=False; kept for safety
@@ -308,7 +407,7 @@ def add_registration(request, page_id):
         else:
             status = 400
     else:
-        form = StaffRegistrationForm(page=page)
+        form = form_class(page=page)
     return _render(request, "forms/workshops/admin/add_registration.html", {
         "page_title": _("Add a registration"), "page_subtitle": page.title, "header_icon": "plus",
         "form": form, "workshop": page, "sessions": services.sessions_with_places(page),
@@ -390,6 +489,45 @@ BULK_ACTIONS = [
 
 
 @personal_data_view
+def resend_confirmation(request, pk):
+    registration = _registration(pk)
+    if registration.status == Status.CANCELLED or not registration.email:
+        raise Http404
+    if request.method == "POST":
+        if services.resend_confirmation(registration):
+            log(registration, RESEND_ACTION, user=request.user, data={"status": registration.status})
+            messages.success(request, _("The confirmation for %(name)s will be sent again.") % {
+                "name": registration.full_name})
+        return redirect(_next_url(request, reverse("registrations:inspect", args=[registration.pk])))
+    return _render(request, "forms/workshops/admin/resend_confirmation.html", {
+        "page_title": _("Resend confirmation"), "page_subtitle": registration.full_name, "header_icon": "mail",
+        "registration": registration, "next": _next_url(request, ""),
+    })
+
+
+@personal_data_view
+def calls_to_make(request):
+    """People staff have to phone (no e-mail address reaches them); a call made clears the task."""
+    if request.method == "POST":
+        registration = get_object_or_404(Registration, pk=parse_id(request.POST.get("registration", "")) or 0)
+        if services.mark_call_made(registration, request.user):
+            messages.success(request, _("Call to %(name)s marked as made.") % {"name": registration.full_name})
+        return redirect("registrations:calls")
+    return _render(request, "forms/workshops/admin/calls_to_make.html", {
+        "page_title": _("People to call"), "header_icon": "mobile-alt",
+        "calls": list(services.calls_to_make().select_related("session__page")),
+    })
+
+
+BULK_ACTIONS = [
+    ("attended", gettext_lazy("Mark as attended")),
+    ("absent", gettext_lazy("Mark as absent")),
+    ("clear", gettext_lazy("Clear attendance")),
+    ("cancel", gettext_lazy("Cancel registrations")),
+]
+
+
+@personal_data_view
 @require_POST
 def bulk_action(request):
     require_personal_data(request.user)
@@ -399,29 +537,40 @@ def bulk_action(request):
     if action not in dict(BULK_ACTIONS) or not ids:
         messages.error(request, _("Choose people in the list and an action."))
         return redirect(back)
-    registrations = list(Registration.objects.filter(pk__in=ids).select_related("session"))
+    registrations = list(Registration.objects.filter(pk__in=ids).select_related("session", "session__page"))
     if action == "cancel":
-        cancelled = 0
-        for registration in registrations:
-            outcome = services.cancel(registration, by_staff=True)
-            if not outcome.already_cancelled:
-                cancelled += 1
-                log(outcome.registration, CANCEL_ACTION, user=request.user, data={
-                    "session": registration.session.title, "bulk": True,
-                    "promoted": outcome.promoted.pk if outcome.promoted else None,
-                })
-        messages.success(request, _("Registrations cancelled: %(count)d.") % {"count": cancelled})
+        if request.POST.get("confirmed") != "yes":
+            # Cancelling mails people and promotes waiters: staff first see exactly who.
+            return _render(request, "forms/workshops/admin/bulk_cancel_confirm.html", {
+                "page_title": _("Cancel registrations"), "header_icon": "cross",
+                "preview": services.preview_cancellation(registrations), "next": back,
+            })
+        outcomes = services.cancel_many(registrations, by_staff=True)
+        for outcome in outcomes:
+            log(outcome.registration, CANCEL_ACTION, user=request.user, data={
+                "session": outcome.registration.session.title, "bulk": True,
+                "promoted": outcome.promoted.pk if outcome.promoted else None,
+            })
+        messages.success(request, _("Registrations cancelled: %(count)d.") % {"count": len(outcomes)})
+        promoted = [outcome.promoted for outcome in outcomes if outcome.promoted]
+        if promoted:
+            messages.info(request, _("Promoted from the waitlist: %(names)s.") % {
+                "names": ", ".join(registration.full_name for registration in promoted)})
         return redirect(back)
     attended = {"attended": True, "absent": False, "clear": None}[action]
-    changed = services.mark_attendance(registrations, attended)
+    outcome = services.mark_attendance(registrations, attended)
+    changed_ids = {r.pk for r in registrations} - {r.pk for r in (*outcome.not_confirmed, *outcome.too_early)}
     for registration in registrations:
-        if registration.status == Status.CONFIRMED:
+        if registration.pk in changed_ids and (attended is not None or registration.attended is not None):
             log(registration, ATTENDANCE_ACTION, user=request.user, data={"attended": attended})
-    skipped = sum(1 for r in registrations if r.status != Status.CONFIRMED)
-    messages.success(request, _("Attendance updated: %(count)d.") % {"count": changed})
-    if skipped and attended is not None:
+    messages.success(request, _("Attendance updated: %(count)d.") % {"count": outcome.changed})
+    if outcome.not_confirmed:
         messages.warning(request, _("%(count)d selected people have no confirmed place; their attendance was not "
-                                    "marked.") % {"count": skipped})
+                                    "marked.") % {"count": len(outcome.not_confirmed)})
+    if outcome.too_early:
+        messages.warning(request, _("%(count)d selected people are registered for a session that has not come yet; "
+                                    "attendance can be marked from the day of the session.")
+                         % {"count": len(outcome.too_early)})
     return redirect(back)
 
 
@@ -452,6 +601,22 @@ def register_registration_log_actions(actions):
     actions.register_action(CANCEL_ACTION, _("Cancel registration"),
                             _("Registration cancelled by staff"))
     actions.register_action(ATTENDANCE_ACTION, _("Mark attendance"), _("Attendance marked"))
+    actions.register_action(RESEND_ACTION, _("Resend confirmation"), _("Confirmation sent again"))
+    actions.register_action(services.CALL_MADE_ACTION, _("Mark call made"), _("The person was phoned"))
+
+
+@hooks.register("register_page_header_buttons")
+def workshop_registrations_buttons(page, user, view_name, next_url=None):
+    """The workshop's registrations and the staff sign-up, from the page's header menu (form
+    administrators only: both show personal data)."""
+    if not issubclass(page.specific_class or type(page), WorkshopPage):
+        return
+    if not registration_policy.user_has_permission(user, "view"):
+        return
+    yield Button(_("Registrations and per-session tools"), url=_list_url(page=page.pk), icon_name="list-ul",
+                 priority=75)
+    yield Button(_("Add a registration"), url=reverse("registrations:add_staff", args=[page.pk]), icon_name="plus",
+                 priority=76)
 
 
 @hooks.register("before_delete_page")

@@ -24,11 +24,7 @@ from ..fields import (
 from ..privacy.models import FORM_SETTINGS_PERMISSION, PermissionedFormsetsMixin
 from . import services
 from .exceptions import CapacityBelowConfirmed
-from .models import Registration, WorkshopSession
-
-# Names of the fixed fields: an extra field whose clean_name is one of these gets a prefix.
-RESERVED_FIELD_NAMES = frozenset({"full_name", "email", "phone", "sessions", "consent"})
-EXTRA_FIELD_PREFIX = "extra_"
+from .models import RESERVED_FIELD_NAMES, Registration, WorkshopSession
 
 
 class SessionChoiceField(PageChoicesField):
@@ -103,9 +99,8 @@ class RegistrationFormBuilder(LengthLimitedFormBuilder):
 
     @staticmethod
     def field_key(field):
-        """The key of an extra field in the form and in ``form_data``; never one of the fixed fields' names."""
-        name = field.clean_name or field.get_field_clean_name()
-        return f"{EXTRA_FIELD_PREFIX}{name}" if name in RESERVED_FIELD_NAMES else name
+        """The key of an extra field in the form and in ``form_data`` (``WorkshopFormField.form_data_key``)."""
+        return field.form_data_key
 
     def get_form_class(self):
         formfields = self.formfields
@@ -204,11 +199,29 @@ class StaffRegistrationForm(forms.Form):
             self.add_error("phone", _("Give the phone number or the e-mail address of the person."))
         return cleaned_data
 
+    extra_field_names = ()
+
+    def extra_data(self):
+        """Answers to the workshop's extra questions, stored in ``form_data`` like the public form's."""
+        return {name: self.cleaned_data.get(name) for name in self.extra_field_names}
+
+    def extra_fields(self):
+        return [self[name] for name in self.extra_field_names]
+
     def email_or_empty(self):
         """The address, or "" for a person who has none: never a made-up address (it would reach the
         exports, the outbox and the finder as if it were the person's). The service tells such people
         apart by their phone number, and nothing is mailed to them."""
         return self.cleaned_data.get("email") or ""
+
+
+def staff_registration_form_class(page):
+    """The staff form with the workshop's extra questions (asked before the consent, as on the page)."""
+    extra = page.form_builder(page.get_form_fields()).formfields
+    fixed = [name for name in StaffRegistrationForm.base_fields if name != "consent"]
+    return type("StaffWorkshopRegistrationForm", (StaffRegistrationForm,), {
+        **extra, "extra_field_names": tuple(extra), "field_order": [*fixed, *extra, "consent"],
+    })
 
 
 class MoveForm(forms.Form):

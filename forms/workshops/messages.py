@@ -39,7 +39,6 @@ from notifications.services import compose
 
 from ..mail import (
     absolute_url,
-    admin_url,
     organiser,
     organiser_address,
     page_url,
@@ -51,6 +50,7 @@ from .models import PLACEHOLDER_PATTERN, Registration, WorkshopPage, WorkshopSes
 from .tokens import cancel_token, submission_token
 
 Kind = Notification.Kind
+Status = Registration.Status
 
 REMINDER_TASK = "forms.workshops.tasks.send_session_reminders"
 REMINDER_SCHEDULE_PREFIX = "session-reminder-"
@@ -162,6 +162,35 @@ def registration_cancelled(registration, *, by_staff=False):
         target=registration,
         page=registration.session.page,
         params={"by_staff": by_staff},
+    )
+
+
+def confirmation_resent(registration, now):
+    """Staff re-send the person's current message (confirmation, or waitlist place) with a new key."""
+    if registration.status == Status.CANCELLED or not registration.email:
+        return None
+    confirmed = registration.status == Status.CONFIRMED
+    return outbox.enqueue(
+        key=f"registration:{registration.pk}:{registration.status}:resent:{_instant(now)}",
+        kind=Kind.REGISTRATION_CONFIRMED if confirmed else Kind.REGISTRATION_WAITLISTED,
+        recipients=[registration.email],
+        target=registration,
+        page=registration.session.page,
+    )
+
+
+STAFF_CALL_REQUEST = "staff_call_request"
+
+
+def call_requested(registration):
+    """Staff are asked to phone a person who has no e-mail address (``services.request_call``)."""
+    page = registration.session.page
+    outbox.enqueue(
+        key=f"call:{registration.pk}:{registration.call_reason}:{_instant(registration.call_requested_at)}",
+        kind=STAFF_CALL_REQUEST,
+        recipients=page.notification_recipients,
+        target=registration,
+        page=page,
     )
 
 
@@ -323,8 +352,6 @@ def queue_staff_digests(day=None, now=None):
 
 
 # Building the messages ---------------------------------------------------------------
-
-Status = Registration.Status
 
 # Calendar applications show this alarm before the session (the e-mail reminder is separate).
 ICS_ALARM_BEFORE = timedelta(hours=1)
@@ -669,10 +696,32 @@ def build_staff_registration(notification):
         "when": f"{format_date(session.starts_at)}, {format_time_range(session.starts_at, session.ends_at)}",
         "confirmed": session.registrations.filter(status=Status.CONFIRMED).count(),
         "waitlisted": session.registrations.filter(status=Status.WAITLISTED).count(),
-        "answers": list(registration.form_data.items()),
-        "admin_url": _admin_submissions_url(page),
+        "answers": registration.labelled_answers(),
+        "admin_url": registrations_admin_url(page),
     }
     return _staff_message(subject, "forms/workshops/email/staff_registration.txt", context)
+
+
+@message_builder(STAFF_CALL_REQUEST, label=_("a person to phone (staff)"))
+def build_staff_call_request(notification):
+    registration = _registration(notification)
+    if not registration.call_pending or registration.status == Status.CANCELLED:
+        return None  # phoned or cancelled before the worker got here
+    session, page = registration.session, registration.session.page
+    subject = gettext("Please phone: %(workshop)s – %(session)s") % {"workshop": page.title, "session": session}
+    context = {
+        "registration": registration,
+        "session": session,
+        "page": page,
+        "when": f"{format_date(session.starts_at)}, {format_time_range(session.starts_at, session.ends_at)}",
+        "admin_url": absolute_url(reverse("registrations:calls"), admin=True),
+    }
+    return _staff_message(subject, "forms/workshops/email/staff_call_request.txt", context)
+
+
+def registrations_admin_url(page):
+    """The registrations admin filtered to the workshop."""
+    return absolute_url(f"{reverse('registrations:index')}?page={page.pk}", admin=True)
 
 
 @message_builder(Kind.CAPACITY_ALERT)
@@ -694,7 +743,7 @@ def build_capacity_alert(notification):
         "confirmed": confirmed,
         "waitlisted": session.registrations.filter(status=Status.WAITLISTED).count(),
         "when": f"{format_date(session.starts_at)}, {format_time_range(session.starts_at, session.ends_at)}",
-        "admin_url": _admin_submissions_url(page),
+        "admin_url": registrations_admin_url(page),
     }
     return _staff_message(
         subject % {"workshop": page.title, "session": session}, "forms/workshops/email/capacity_alert.txt", context
@@ -717,11 +766,8 @@ def build_staff_digest(notification):
         "new": new,
         "cancelled": cancelled,
         "sessions": page.sessions_with_places(),
-        "admin_url": _admin_submissions_url(page),
+        "admin_url": registrations_admin_url(page),
     }
     subject = gettext("Registrations on %(day)s: %(workshop)s") % {"day": day, "workshop": page.title}
     return _staff_message(subject, "forms/workshops/email/staff_digest.txt", context)
 
-
-def _admin_submissions_url(page):
-    return admin_url("wagtailforms:list_submissions", page.pk)

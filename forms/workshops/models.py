@@ -153,10 +153,21 @@ class WorkshopNotificationSettings(models.Model):
         return getattr(self, f"{prefix}_subject").strip(), getattr(self, f"{prefix}_text").strip()
 
 
+# Names of the fixed fields: an extra field whose clean_name is one of these gets a prefix.
+RESERVED_FIELD_NAMES = frozenset({"full_name", "email", "phone", "sessions", "consent"})
+EXTRA_FIELD_PREFIX = "extra_"
+
+
 class WorkshopFormField(AbstractFormField):
     """Extra fields administrators add to a workshop's registration form."""
 
     page = ParentalKey("WorkshopPage", on_delete=models.CASCADE, related_name="form_fields")
+
+    @property
+    def form_data_key(self):
+        """The field's name in the form and in ``form_data``; never one of the fixed fields' names."""
+        name = self.clean_name or self.get_field_clean_name()
+        return f"{EXTRA_FIELD_PREFIX}{name}" if name in RESERVED_FIELD_NAMES else name
 
 
 class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNotificationSettings, AbstractForm):  # noqa: DJ008 - Page.__str__
@@ -454,6 +465,9 @@ class Registration(AbstractFormSubmission):
         ONLINE = "online", _("online form")
         STAFF = "staff", _("added by staff")
 
+    class CallReason(models.TextChoices):
+        PROMOTED = "promoted", _("promoted from the waitlist")
+
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITLISTED)
 
     session = models.ForeignKey(
@@ -478,6 +492,11 @@ class Registration(AbstractFormSubmission):
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     # Set when the personal data was anonymised (retention period or erasure, forms.privacy.services).
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    # A person staff must phone (no e-mail address to tell them): set by services.request_call, cleared
+    # by services.mark_call_made (who cleared it is in the log entry).
+    call_reason = models.CharField(_("reason to call"), max_length=30, choices=CallReason.choices, blank=True)
+    call_requested_at = models.DateTimeField(_("call requested"), null=True, blank=True, editable=False)
+    call_made_at = models.DateTimeField(_("call made"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -497,7 +516,10 @@ class Registration(AbstractFormSubmission):
                 name="one_active_phone_only_registration_per_session",
             ),
         ]
-        indexes = [models.Index(fields=["session", "status", "id"], name="registration_session_status")]
+        indexes = [
+            models.Index(fields=["session", "status", "id"], name="registration_session_status"),
+            models.Index(fields=["call_made_at", "call_requested_at"], name="registration_calls_to_make"),
+        ]
 
     def __str__(self):
         return f"{self.session} – {self.get_status_display()}"
@@ -505,6 +527,23 @@ class Registration(AbstractFormSubmission):
     @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
+
+    @property
+    def call_pending(self):
+        return self.call_requested_at is not None and self.call_made_at is None
+
+    # Entries of ``form_data`` that are not answers (how staff took the registration).
+    INTERNAL_FORM_DATA = frozenset({"staff_channel"})
+
+    def labelled_answers(self):
+        """(label, answer) of the workshop's extra questions in the form's order, for staff. Answers to
+        questions removed since keep their stored name."""
+        data = {key: value for key, value in (self.form_data or {}).items() if key not in self.INTERNAL_FORM_DATA}
+        answers = []
+        for field in self.session.page.get_form_fields():
+            if field.form_data_key in data:
+                answers.append((field.label, _answer_text(data.pop(field.form_data_key))))
+        return answers + [(key, _answer_text(value)) for key, value in data.items()]
 
     def waitlist_position(self):
         """1 for the first person waiting, 2 for the next… (FIFO by arrival)."""
@@ -520,3 +559,9 @@ class Registration(AbstractFormSubmission):
             "session": str(self.session),
             "status": self.get_status_display(),
         }
+
+
+def _answer_text(value):
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return "—" if value is None or value == "" else str(value)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
 from strategy_pages.caching import public_pages
 
@@ -48,6 +49,8 @@ DUPLICATE_MESSAGE = _("You are already registered for this session with this e-m
 FULL_MESSAGE = _("There are no places left in this session.")
 PHONE_DUPLICATE_MESSAGE = _("A person with this phone number and no e-mail address is already registered for "
                             "this session.")
+CALL_MADE_ACTION = "strategy_forms.registration_call_made"
+ATTENDANCE_TOO_EARLY_MESSAGE = _("Attendance can be marked from the day of the session.")
 PAGE_HAS_REGISTRATIONS_MESSAGE = _(
     "This page (or a page below it) has workshop registrations and cannot be deleted. Unpublish it instead."
 )
@@ -251,6 +254,14 @@ def _register_for_locked_session(page, session, *, full_name, email, phone, form
     return SessionOutcome(session, status, registration, waitlist_position=position)
 
 
+def _set_cancelled(registration, now):
+    # A cancelled registration has no place, so nothing to attend.
+    registration.status = Status.CANCELLED
+    registration.cancelled_at = registration.status_changed_at = now
+    registration.attended = None
+    registration.save(update_fields=["status", "cancelled_at", "status_changed_at", "attended"])
+
+
 def cancel(registration, *, by_staff=False, now=None):
     """Cancel a registration; a freed place goes to the first person waiting, in the same transaction.
 
@@ -265,12 +276,65 @@ def cancel(registration, *, by_staff=False, now=None):
         if not by_staff and session_has_started(session, now):
             raise SessionStarted()
         was_confirmed = registration.status == Status.CONFIRMED
-        registration.status = Status.CANCELLED
-        registration.cancelled_at = registration.status_changed_at = now
-        registration.save(update_fields=["status", "cancelled_at", "status_changed_at"])
+        _set_cancelled(registration, now)
         messages.registration_cancelled(registration, by_staff=by_staff)
         promoted = _promote_waiters(session, now) if was_confirmed else []
     return CancelOutcome(registration, already_cancelled=False, promoted=promoted[0] if promoted else None)
+
+
+@dataclass(frozen=True)
+class CancellationPreview:
+    """What cancelling these registrations would do, for staff to confirm first."""
+
+    cancelled: list
+    already_cancelled: list
+    promoted: list
+
+    @property
+    def mailed(self):
+        return [r for r in self.cancelled if r.email]
+
+    @property
+    def not_mailed(self):
+        return [r for r in self.cancelled if not r.email]
+
+
+def _cancellation_order(registrations):
+    # Waiters first, so that cancelling a place does not promote someone who is being cancelled too;
+    # sessions in id order, as every multi-session lock is taken.
+    return sorted(registrations, key=lambda r: (r.session_id, r.status != Status.WAITLISTED, r.pk))
+
+
+def preview_cancellation(registrations, now=None):
+    """Who would be cancelled, who gets a cancellation e-mail and who would be promoted from each
+    session's waitlist (by the rules of ``cancel``), without changing anything."""
+    now = now or timezone.now()
+    registrations = list(Registration.objects.filter(pk__in=[r.pk for r in registrations])
+                         .select_related("session", "session__page").order_by("session_id", "pk"))
+    cancelled = [r for r in registrations if r.status != Status.CANCELLED]
+    promoted = []
+    for session_id in sorted({r.session_id for r in cancelled}):
+        in_session = [r for r in cancelled if r.session_id == session_id]
+        session = in_session[0].session
+        if session_has_started(session, now):
+            continue
+        freed = sum(1 for r in in_session if r.status == Status.CONFIRMED)
+        if not freed:
+            continue
+        free = session.capacity - _confirmed_count(session) + freed
+        leaving = {r.pk for r in in_session}
+        waiters = session.registrations.filter(status=Status.WAITLISTED).exclude(pk__in=leaving).order_by("id")
+        promoted.extend(waiters.select_related("session")[:max(free, 0)])
+    return CancellationPreview(cancelled, [r for r in registrations if r.status == Status.CANCELLED], promoted)
+
+
+def cancel_many(registrations, *, by_staff=False, now=None):
+    """Cancel several registrations in one transaction (staff's bulk action); returns the outcomes of
+    those that were not cancelled already."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        outcomes = [cancel(r, by_staff=by_staff, now=now) for r in _cancellation_order(registrations)]
+    return [outcome for outcome in outcomes if not outcome.already_cancelled]
 
 
 @dataclass(frozen=True)
@@ -314,25 +378,86 @@ def move(registration, to_session, *, now=None):
         if outcome.refused:
             raise MoveRefused(outcome.message)
         was_confirmed = registration.status == Status.CONFIRMED
-        registration.status = Status.CANCELLED
-        registration.cancelled_at = registration.status_changed_at = now
-        registration.save(update_fields=["status", "cancelled_at", "status_changed_at"])
+        _set_cancelled(registration, now)
         promoted = _promote_waiters(source, now) if was_confirmed else []
     return MoveOutcome(old=registration, new=outcome.registration, promoted=promoted[0] if promoted else None)
 
 
+@dataclass(frozen=True)
+class AttendanceOutcome:
+    """``changed``: how many registrations changed; the others were left as they were because they hold
+    no place (``not_confirmed``) or their session's day has not come (``too_early``)."""
+
+    changed: int
+    not_confirmed: tuple = ()
+    too_early: tuple = ()
+
+
+def attendance_can_be_marked(session, now=None):
+    """From the session's day on (local calendar day): nobody can have come to a session weeks ahead."""
+    return timezone.localdate(now or timezone.now()) >= timezone.localtime(session.starts_at).date()
+
+
 def mark_attendance(registrations, attended, *, now=None):
-    """Record whether people came (True, False, or None to clear). Only confirmed registrations
-    have a place to attend; returns the number of registrations changed."""
+    """Record whether people came (True, False, or None to clear). Only confirmed registrations have a
+    place to attend, and only from the session's day; clearing is always allowed."""
+    now = now or timezone.now()
     ids = [r.pk if isinstance(r, Registration) else int(r) for r in registrations]
     with transaction.atomic():
-        return (
-            Registration.objects.filter(pk__in=ids, status=Status.CONFIRMED)
-            .exclude(attended=attended)
-            .update(attended=attended)
-            if attended is not None
-            else Registration.objects.filter(pk__in=ids, attended__isnull=False).update(attended=None)
-        )
+        rows = list(Registration.objects.filter(pk__in=ids).select_related("session").order_by("pk"))
+        if attended is None:
+            return AttendanceOutcome(Registration.objects.filter(pk__in=ids, attended__isnull=False)
+                                     .update(attended=None))
+        not_confirmed = tuple(r for r in rows if r.status != Status.CONFIRMED)
+        too_early = tuple(r for r in rows if r.status == Status.CONFIRMED
+                          and not attendance_can_be_marked(r.session, now))
+        allowed = [r.pk for r in rows if r.status == Status.CONFIRMED and r not in too_early]
+        changed = (Registration.objects.filter(pk__in=allowed, status=Status.CONFIRMED)
+                   .exclude(attended=attended).update(attended=attended))
+    return AttendanceOutcome(changed, not_confirmed, too_early)
+
+
+# Phone calls -------------------------------------------------------------------------------------
+
+
+def request_call(registration, reason, now=None):
+    """Ask staff to phone this person (someone without an e-mail address that a message would have
+    reached): the registration shows in the "to call" list and the workshop's staff get an e-mail."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        updated = Registration.objects.filter(pk=registration.pk).exclude(status=Status.CANCELLED).update(
+            call_reason=reason, call_requested_at=now, call_made_at=None)
+        if updated:
+            registration = Registration.objects.select_related("session__page").get(pk=registration.pk)
+            messages.call_requested(registration)
+    return registration
+
+
+def mark_call_made(registration, user, now=None):
+    """Staff phoned the person: the task leaves the "to call" list; the log entry says who and when.
+    Returns False when there was no call to make (already cleared)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not registration.call_pending:
+            return False
+        registration.call_made_at = now
+        registration.save(update_fields=["call_made_at"])
+        log(registration, CALL_MADE_ACTION, user=user, data={"reason": registration.call_reason})
+    return True
+
+
+def calls_to_make(page=None):
+    """Registrations staff still have to phone, oldest request first."""
+    calls = (Registration.objects.filter(call_requested_at__isnull=False, call_made_at__isnull=True)
+             .exclude(status=Status.CANCELLED).select_related("session", "page").order_by("call_requested_at", "pk"))
+    return calls.filter(page=page) if page is not None else calls
+
+
+def resend_confirmation(registration):
+    """Send the person's current confirmation (or waitlist) message again; False when there is no
+    address to send it to or the registration is cancelled."""
+    return messages.confirmation_resent(registration, timezone.now()) is not None
 
 
 def promote_waiters(session, now=None):
@@ -357,6 +482,8 @@ def _promote_waiters(session, now):
         registration.promoted_at = registration.status_changed_at = now
         registration.save(update_fields=["status", "promoted_at", "status_changed_at"])
         messages.registration_promoted(registration)
+        if not registration.email:
+            request_call(registration, Registration.CallReason.PROMOTED, now)
     return promoted
 
 

@@ -59,6 +59,8 @@ CASES = {
     "admin/registrations/add/<int:page_id>/": ("get", lambda o: ({"page_id": o["workshop"].pk}, {}), "form_admin"),
     "admin/registrations/<int:pk>/move/": ("get", lambda o: ({"pk": o["registration"].pk}, {}), "form_admin"),
     "admin/registrations/<int:pk>/cancel/": ("get", lambda o: ({"pk": o["registration"].pk}, {}), "form_admin"),
+    "admin/registrations/<int:pk>/resend/": ("get", lambda o: ({"pk": o["registration"].pk}, {}), "form_admin"),
+    "admin/registrations/calls/": ("get", lambda o: ({}, {}), "form_admin"),
     "admin/registrations/sessions/<int:session_id>/attendance/": (
         "get", lambda o: ({"session_id": o["session"].pk}, {}), "form_admin"),
     "admin/personal-data/": ("get", lambda o: ({}, {}), "form_admin"),

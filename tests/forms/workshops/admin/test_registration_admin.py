@@ -1,7 +1,10 @@
 """Running a workshop from the admin: list and filters, staff-added registrations (capacity and
 duplicates hold), moving, cancelling, check-in, the attendance list and the dashboard panel."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from forms.models import Registration
@@ -152,10 +155,19 @@ def test_move_form_refusal_is_shown(client, form_admin, workshop, sessions):
     assert response.status_code == 409
 
 
-def test_bulk_check_in_and_cancel(client, form_admin, workshop, full_first_session):
+def test_bulk_check_in_from_the_session_day_and_cancel(client, form_admin, workshop, full_first_session):
     first, second, waiting = full_first_session
     client.force_login(form_admin)
     ids = [first.pk, second.pk, waiting.pk]
+    # Two weeks ahead: nobody can have come yet.
+    response = client.post("/admin/registrations/bulk/", {"action": "attended", "registration": ids,
+                                                          "next": "/admin/registrations/"}, follow=True)
+    assert "od dnia sesji" in response.content.decode()
+    assert set(Registration.objects.filter(pk__in=ids).values_list("attended", flat=True)) == {None}
+
+    session = first.session
+    session.starts_at, session.ends_at = timezone.now(), timezone.now() + timedelta(hours=1)
+    session.save()
     response = client.post("/admin/registrations/bulk/", {"action": "attended", "registration": ids,
                                                           "next": "/admin/registrations/"})
     assert response.status_code == 302 and response["Location"] == "/admin/registrations/"
@@ -165,10 +177,9 @@ def test_bulk_check_in_and_cancel(client, form_admin, workshop, full_first_sessi
     client.post("/admin/registrations/bulk/", {"action": "absent", "registration": [second.pk]})
     assert Registration.objects.get(pk=second.pk).attended is False
 
-    client.post("/admin/registrations/bulk/", {"action": "cancel", "registration": [first.pk]})
+    client.post("/admin/registrations/bulk/", {"action": "cancel", "registration": [first.pk], "confirmed": "yes"})
     first.refresh_from_db()
-    waiting.refresh_from_db()
-    assert first.status == Status.CANCELLED and waiting.status == Status.CONFIRMED
+    assert first.status == Status.CANCELLED and first.attended is None  # cancelled: no "obecny" left
 
     # An outside "next" is ignored.
     response = client.post("/admin/registrations/bulk/", {"action": "clear", "registration": [second.pk],
@@ -182,7 +193,9 @@ def test_attendance_list_is_printable_with_names_and_signatures(client, form_adm
     html = response.content.decode()
     assert response.status_code == 200
     assert "Osoba 0" in html and "Osoba 1" in html
-    assert "Osoba 2" not in html  # waitlisted people are not on the list
+    # Waitlisted people have no signature row: they are listed below it, by waitlist position.
+    signatures, waitlist = html.split("<h2>Lista rezerwowa</h2>")
+    assert "Osoba 2" not in signatures and "Osoba 2" in waitlist
     assert "@media print" in html
     assert "Podpis" in html or "Signature" in html
 
