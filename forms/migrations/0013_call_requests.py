@@ -13,7 +13,7 @@ def clear_attendance_of_cancelled(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('strategy_forms', '0011_personal_data_paths'),
+        ('strategy_forms', '0012_workshop_submissions'),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
