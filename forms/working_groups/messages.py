@@ -76,6 +76,18 @@ def queue_signup_decision(signup, now, user=None):
     return enqueue(key=key, kind=kind, recipients=[signup.email], target=signup, page=page)
 
 
+def queue_group_formed_decision(signup, user=None):
+    """The decision, told when the group is marked as formed: once per sign-up and status (the key has
+    no time, so forming twice, or a retried transaction, records nothing new)."""
+    page = signup.group.page
+    key = f"wg-signup:{signup.pk}:{signup.status}:group-formed:{signup.group_id}"
+    if not signup.email:
+        return enqueue(key=key, kind=DECISION_PHONE_TASK, recipients=staff_task_recipients(page, user),
+                       target=signup, page=page, params={"status": signup.status})
+    kind = SIGNUP_ACCEPTED if signup.status == signup.Status.ACCEPTED else SIGNUP_DECLINED
+    return enqueue(key=key, kind=kind, recipients=[signup.email], target=signup, page=page)
+
+
 # Building (in the worker) -------------------------------------------------------------------
 
 
