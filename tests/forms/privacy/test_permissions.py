@@ -90,7 +90,8 @@ CASES = {
     # Assessing is the reviewers' work (their group's area); form administrators moderate.
     "admin/participation/submissions/<int:pk>/assess/": (
         "post", lambda o: ({"pk": o["submission"].pk},
-                           {"recommendation": "include", "justification": "Zasadne.", "trends": ""}), "reviewer"),
+                           {"recommendation": "include", "justification": "Zasadne.", "trends": "", "version": 0}),
+        "reviewer"),
     "admin/participation/submissions/<int:pk>/attachment/": (
         "get", lambda o: ({"pk": o["submission"].pk}, {}), "form_admin"),
     # The recommendations hold no personal data, but only their group's reviewers (and form administrators)
