@@ -8,25 +8,19 @@ import re
 
 from playwright.sync_api import expect
 
-from .helpers import ADMIN_PASSWORD
+from .helpers import admin_screenshot, log_in_as_member
 from .polish import assert_no_english
 
 
 def log_in_reviewer(page, demo_site, username, first_name, last_name):
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
+    """A member of the reviewers' role and of the social group's reviewers; the dashboard is loaded again
+    once the user reviews the area."""
     from forms.models import WorkingGroup
     from forms.privacy.permissions import ROLE_REVIEWERS
 
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", ADMIN_PASSWORD,
-                                                first_name=first_name, last_name=last_name)
-    user.groups.add(Group.objects.get(name=ROLE_REVIEWERS), WorkingGroup.objects.get(name="społeczna").reviewers)
-    page.goto(demo_site.url("/admin/login/"))
-    page.get_by_label("Nazwa użytkownika").fill(username)
-    page.locator("#id_password").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Zaloguj się").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    user = log_in_as_member(page, demo_site, username, ROLE_REVIEWERS, first_name=first_name, last_name=last_name)
+    user.groups.add(WorkingGroup.objects.get(name="społeczna").reviewers)
+    page.reload()
     return user
 
 
@@ -61,7 +55,7 @@ def test_reviewers_assess_from_the_dashboard_keep_versions_and_never_overwrite_e
     # Wagtail 8's dashboard hard-codes the screen-reader-only button of its search box as "Search"
     # (wagtailadmin/home.html, not translatable): the only word allowed on the rest of the dashboard.
     assert_no_english(page, allow=("search",), label="reviewer dashboard")
-    page.screenshot(path=str(screenshot_dir / "reviewer-dashboard-1280.png"), full_page=True)
+    admin_screenshot(page, screenshot_dir / "reviewer-dashboard-1280.png")
 
     panel.get_by_role("link", name=f"Oceń następne: {first.reference}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(first.reference)
@@ -85,7 +79,7 @@ def test_reviewers_assess_from_the_dashboard_keep_versions_and_never_overwrite_e
     expect(oldest).to_contain_text("pierwsza wersja")
     expect(oldest).to_contain_text("młode rodziny")
     assert_no_english(page, label="assessment versions")
-    page.screenshot(path=str(screenshot_dir / "reviewer-versions-1280.png"), full_page=True)
+    admin_screenshot(page, screenshot_dir / "reviewer-versions-1280.png")
 
     # A second reviewer of the group, at another computer, opens the same submission and saves a change
     # while the first still has the form open.
@@ -104,7 +98,7 @@ def test_reviewers_assess_from_the_dashboard_keep_versions_and_never_overwrite_e
     expect(page.get_by_text("Ktoś zapisał nowszą wersję oceny")).to_be_visible()
     expect(page.get_by_role("textbox", name="Uzasadnienie")).to_have_value("Mój nowy tekst, którego nie wolno zgubić.")
     assert_no_english(page, label="stale version refused")
-    page.screenshot(path=str(screenshot_dir / "reviewer-stale-1280.png"), full_page=True)
+    admin_screenshot(page, screenshot_dir / "reviewer-stale-1280.png")
     assessment = Assessment.objects.get(submission=first)
     assert (assessment.version, assessment.justification) == (3, "Plac zabaw jest już w planie inwestycji.")
     assert assessment.versions.count() == 3

@@ -10,7 +10,7 @@ import re
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from .helpers import log_in_as_member
+from .helpers import admin_screenshot, log_in_as_member
 from .polish import assert_no_english
 
 
@@ -38,7 +38,7 @@ def test_form_administrator_accepts_undoes_forms_the_group_and_exports_members(p
     page.get_by_role("link", name="Grupy robocze", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Grupy robocze")
     assert_no_english(page, label="working groups")
-    page.screenshot(path=str(screenshot_dir / "wg-groups-before-1280.png"), full_page=True)
+    admin_screenshot(page, screenshot_dir / "wg-groups-before-1280.png")
 
     def row(name):
         # The person's row in the group's own table (the people of a group follow its heading).
@@ -55,7 +55,7 @@ def test_form_administrator_accepts_undoes_forms_the_group_and_exports_members(p
     expect(row("Tomasz Próbny")).to_contain_text("oczekuje na decyzję")
     summary = page.locator("table.listing").first.get_by_role("row").filter(has_text="społeczna")
     expect(summary).to_contain_text("przyjęto wystarczająco osób")
-    page.screenshot(path=str(screenshot_dir / "wg-groups-decided-1280.png"), full_page=True)
+    admin_screenshot(page, screenshot_dir / "wg-groups-decided-1280.png")
 
     # A colleague (or a second tab) has the same confirmation open: sending it later must tell nobody again.
     with page.context.expect_page() as second_tab_info:
@@ -68,7 +68,7 @@ def test_form_administrator_accepts_undoes_forms_the_group_and_exports_members(p
     expect(told).to_contain_text("Katarzyna Demo-Lewandowska")
     expect(told).not_to_contain_text("Tomasz Próbny")
     assert_no_english(page, label="confirm forming")
-    page.screenshot(path=str(screenshot_dir / "wg-form-confirm-1280.png"), full_page=True)
+    admin_screenshot(page, screenshot_dir / "wg-form-confirm-1280.png")
     assert accepted_messages(group).count() == 0  # the confirmation screen changes nothing
     page.get_by_role("button", name="Tak, oznacz grupę jako utworzoną i powiadom osoby").click()
     expect(page.locator(".messages")).to_contain_text("2 przyjęte osoby dostaną wiadomość")
@@ -78,7 +78,7 @@ def test_form_administrator_accepts_undoes_forms_the_group_and_exports_members(p
     expect(page.get_by_role("link", name="Oznacz grupę jako utworzoną")).to_have_count(0)
     expect(row("Anna Demo-Kowalska").get_by_role("button", name="Cofnij decyzję")).to_have_count(0)
     assert_no_english(page, label="group formed")
-    page.screenshot(path=str(screenshot_dir / "wg-group-formed-1280.png"), full_page=True)
+    admin_screenshot(page, screenshot_dir / "wg-group-formed-1280.png")
 
     # The confirmation sent a second time, from the tab opened before: nothing new.
     second_tab.get_by_role("button", name="Tak, oznacz grupę jako utworzoną i powiadom osoby").click()
