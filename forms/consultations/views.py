@@ -250,7 +250,8 @@ def assess_submission(request, pk):
         data = request.POST.copy()
         data["version"] = exc.current.number
         form = AssessmentForm(data)
-        form.add_error(None, exc.message)
+        # The message is shown with the newer version, above the form (template).
+        messages.error(request, exc.message)
         return submission_detail(request, pk, assessment_form=form, status=409, newer_version=exc.current)
     except services.ConsultationError as exc:
         form.add_error(None, exc.message)
