@@ -143,6 +143,10 @@ class PageChoicesField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
         )
 
 
+DROPDOWN_REQUIRED_EMPTY_LABEL = _("– choose an answer –")
+DROPDOWN_REQUIRED_MESSAGE = _("Choose one of the answers.")
+
+
 class LengthLimitedFormBuilder(FormBuilder):
     """Wagtail's form builder with a length limit on every text field; keys are the fields' clean names."""
 
@@ -167,10 +171,14 @@ class LengthLimitedFormBuilder(FormBuilder):
         return super().create_hidden_field(field, options)
 
     def create_dropdown_field(self, field, options):
-        # An optional drop-down must not silently preselect its first answer.
+        # A drop-down must never preselect its first answer: whoever skips it would be counted as
+        # choosing it. It starts empty; a required one fails validation until an answer is chosen (the
+        # empty first option is also what HTML requires of a required <select>).
+        if field.required:
+            options.setdefault("error_messages", {})["required"] = DROPDOWN_REQUIRED_MESSAGE
         formfield = super().create_dropdown_field(field, options)
-        if not field.required:
-            formfield.choices = [("", "—"), *formfield.choices]
+        empty_label = DROPDOWN_REQUIRED_EMPTY_LABEL if field.required else "—"
+        formfield.choices = [("", empty_label), *formfield.choices]
         return formfield
 
     def create_number_field(self, field, options):

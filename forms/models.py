@@ -2,6 +2,7 @@
 
 from .consultations.models import (
     Assessment,
+    AssessmentVersion,
     ConsultationPage,
     ConsultationReportPage,
     ConsultationSubmission,
@@ -23,6 +24,7 @@ from .workshops.models import Registration, WorkshopFormField, WorkshopPage, Wor
 
 __all__ = [
     "Assessment",
+    "AssessmentVersion",
     "ConsultationPage",
     "ConsultationReportPage",
     "ConsultationSubmission",

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -184,3 +185,34 @@ def warn_about_short_consultation(request, page):
         messages.warning(request, SHORT_PERIOD_WARNING % {
             "title": page.title, "days": f"{days:g}", "minimum": MINIMUM_CONSULTATION_DAYS,
         })
+
+
+# Dashboard: the reviewer's queue ----------------------------------------------------------------
+
+
+class ReviewerPanel(Component):
+    """The accepted submissions of the reviewer's areas that wait for an assessment, and the next one.
+    Titles and reference numbers only: what the reviewer already sees in the submissions list."""
+
+    name = "reviewer-queue"
+    template_name = "forms/consultations/admin_reviewer_panel.html"
+    order = 50
+    SHOWN = 10
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        waiting = services.submissions_awaiting_assessment(self.user)
+        submissions = list(waiting[: self.SHOWN])
+        return {
+            "submissions": submissions,
+            "count": waiting.count() if len(submissions) == self.SHOWN else len(submissions),
+            "next_submission": submissions[0] if submissions else None,
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_reviewer_panel(request, panels):
+    if services.is_reviewer(request.user):
+        panels.append(ReviewerPanel(request.user))

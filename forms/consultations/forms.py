@@ -160,5 +160,8 @@ class AssessmentForm(forms.Form):
         help_text=_("Development trends this submission points to, separated by commas."),
     )
 
+    # The version the form was opened at (0: not assessed yet), so a save on a stale one is refused.
+    version = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
+
     def clean_trends(self):
         return services.parse_trends(self.cleaned_data.get("trends", ""))

@@ -330,6 +330,9 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The number of the latest ``AssessmentVersion``: the form carries the number it was opened at, so a
+    # save on an older one is refused instead of silently overwriting a colleague's (``services.assess``).
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("assessment")
@@ -337,6 +340,39 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.submission}: {self.get_recommendation_display()}"
+
+
+class AssessmentVersion(models.Model):
+    """One saved version of an assessment, kept for good (append-only): who saved what, and when."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Assessment.Recommendation.choices)
+    justification = models.TextField(_("justification"))
+    # Names as they were at this version (a trend renamed later does not rewrite history).
+    trend_names = models.JSONField(_("trends"), default=list, blank=True)
+    working_group = models.ForeignKey(
+        "strategy_forms.WorkingGroup", verbose_name=_("working group"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saved by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    saved_at = models.DateTimeField(_("saved"))
+
+    class Meta:
+        verbose_name = _("assessment version")
+        verbose_name_plural = _("assessment versions")
+        ordering = ["assessment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="assessment_version_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment_id} v{self.number}"
 
 
 class ConsultationReportPage(RoutablePageMixin, Page):

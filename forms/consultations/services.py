@@ -34,7 +34,7 @@ from ..privacy.models import DataProtectionNotice
 from ..working_groups import services as working_groups
 from ..working_groups.models import STAFF_CHANNELS, Channel, NoticeDelivery, WorkingGroup
 from . import messages
-from .models import Assessment, ConsultationSubmission, Trend
+from .models import Assessment, AssessmentVersion, ConsultationSubmission, Trend
 
 Status = ConsultationSubmission.Status
 Recommendation = Assessment.Recommendation
@@ -94,6 +94,17 @@ class ModerationError(ConsultationError):
 
 class AssessmentError(ConsultationError):
     message = _("The assessment could not be saved.")
+
+
+class StaleAssessment(AssessmentError):
+    """Someone saved a newer version since the form was opened: nothing is overwritten."""
+
+    message = _("Someone saved a newer version of the assessment after you opened it, so yours has not been saved. "
+                "Read the newer version below; your text is kept in the form: save again to replace it.")
+
+    def __init__(self, current):
+        super().__init__()
+        self.current = current  # the newest AssessmentVersion
 
 
 # Attachments ---------------------------------------------------------------------------------
@@ -397,33 +408,87 @@ def parse_trends(text):
     return list(names.values())
 
 
-def assess(submission, *, user, recommendation, justification, trends=()):
+def assess(submission, *, user, recommendation, justification, trends=(), expected_version=None, now=None):
     """Record (or change) the working group's assessment of an accepted submission of its area.
 
-    ``trends`` are names; a trend new in the area is created. Raises ``PermissionDenied`` for a user
-    who does not review the submission's area.
+    Every save is a new ``AssessmentVersion`` (kept: who, when, what). ``expected_version`` is the
+    version the user's form was opened at (0: not assessed yet); when someone saved a newer one meanwhile,
+    ``StaleAssessment`` is raised and nothing changes. The admin form always passes it; ``None`` (the demo
+    content, scripts) skips the check. ``trends`` are names; a trend new in the area is created. Raises
+    ``PermissionDenied`` for a user who does not review the submission's area.
     """
     if recommendation not in Recommendation.values:
         raise AssessmentError(_("Choose a recommendation."))
     justification = justification.strip()
     if not justification:
         raise AssessmentError(_("Give the justification of the recommendation."))
+    now = now or timezone.now()
     with transaction.atomic():
+        # The submission's row lock orders every save of its assessment: the version check below holds.
         submission = _locked(submission)
         if not can_assess(user, submission):
             raise PermissionDenied
+        current = Assessment.objects.filter(submission=submission).first()
+        current_version = current.version if current else 0
+        if expected_version is not None and expected_version != current_version:
+            raise StaleAssessment(current.versions.select_related("saved_by").get(number=current_version))
         trend_objects = [_trend(submission.area, name) for name in trends]
         group = WorkingGroup.objects.filter(reviewers__user=user, area=submission.area).order_by("pk").first()
         assessment, created = Assessment.objects.update_or_create(
             submission=submission,
             defaults={"recommendation": recommendation, "justification": justification, "assessed_by": user,
-                      "working_group": group},
+                      "working_group": group, "version": current_version + 1},
         )
         assessment.trends.set(trend_objects)
+        AssessmentVersion.objects.create(
+            assessment=assessment, number=assessment.version, recommendation=recommendation,
+            justification=justification, trend_names=sorted(trend.name for trend in trend_objects),
+            working_group=group, saved_by=user, saved_at=now,
+        )
         log(submission, "strategy_forms.submission_assess", user=user, data={
             "recommendation": recommendation, "trends": [trend.name for trend in trend_objects], "first": created,
+            "version": assessment.version,
         })
     return assessment
+
+
+@dataclass
+class VersionChange:
+    version: object  # AssessmentVersion
+    changed: list  # labels of what differs from the version before (all, for the first)
+
+
+VERSION_FIELDS = (
+    ("recommendation", _("recommendation")),
+    ("justification", _("justification")),
+    ("trend_names", _("trends")),
+)
+
+
+def assessment_history(assessment):
+    """The assessment's versions, newest first, each with what it changed against the one before."""
+    if assessment is None:
+        return []
+    versions = list(assessment.versions.select_related("saved_by", "working_group").order_by("number"))
+    history, previous = [], None
+    for version in versions:
+        changed = [str(label) for name, label in VERSION_FIELDS
+                   if previous is None or getattr(version, name) != getattr(previous, name)]
+        history.append(VersionChange(version, changed))
+        previous = version
+    return history[::-1]
+
+
+def submissions_awaiting_assessment(user):
+    """The accepted submissions of the user's areas that nobody has assessed yet, oldest first
+    (the reviewer's queue; empty for a user who reviews no area)."""
+    return (
+        ConsultationSubmission.objects.filter(
+            status=Status.ACCEPTED, area_id__in=reviewer_area_ids(user), assessment__isnull=True
+        )
+        .select_related("area", "page")
+        .order_by("moderated_at", "pk")
+    )
 
 
 def _trend(area, name):

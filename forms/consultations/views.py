@@ -171,7 +171,7 @@ def _visible_submission(request, pk):
 
 @require_admin_access
 @forbidden_as_403
-def submission_detail(request, pk, moderation_form=None, assessment_form=None, status=200):
+def submission_detail(request, pk, moderation_form=None, assessment_form=None, status=200, newer_version=None):
     submission = _visible_submission(request, pk)
     user = request.user
     assessment = getattr(submission, "assessment", None)
@@ -188,7 +188,9 @@ def submission_detail(request, pk, moderation_form=None, assessment_form=None, s
             "recommendation": assessment.recommendation,
             "justification": assessment.justification,
             "trends": ", ".join(trend.name for trend in assessment.trends.all()),
-        } if assessment else None)
+            "version": assessment.version,
+        } if assessment else {"version": 0})
+    waiting = services.submissions_awaiting_assessment(user).exclude(pk=submission.pk)
     response = _admin_render(request, "forms/consultations/admin_submission.html", {
         "page_title": _("Submission %(reference)s") % {"reference": submission.reference},
         "header_icon": "form",
@@ -198,6 +200,9 @@ def submission_detail(request, pk, moderation_form=None, assessment_form=None, s
         "moderation_form": moderation_form if moderator else None,
         "assessment_form": assessment_form if can_assess else None,
         "log_entries": ModelLogEntry.objects.for_instance(submission).select_related("user").order_by("-timestamp"),
+        "assessment_history": services.assessment_history(assessment),
+        "newer_version": newer_version,
+        "next_waiting": waiting.first() if can_assess or services.is_reviewer(user) else None,
     })
     response.status_code = status
     return response
@@ -237,7 +242,17 @@ def assess_submission(request, pk):
         services.assess(
             submission, user=request.user, recommendation=form.cleaned_data["recommendation"],
             justification=form.cleaned_data["justification"], trends=form.cleaned_data["trends"],
+            expected_version=form.cleaned_data["version"],
         )
+    except services.StaleAssessment as exc:
+        # What the user typed stays in the form, now based on the newer version: saving again replaces
+        # it knowingly.
+        data = request.POST.copy()
+        data["version"] = exc.current.number
+        form = AssessmentForm(data)
+        # The message is shown with the newer version, above the form (template).
+        messages.error(request, exc.message)
+        return submission_detail(request, pk, assessment_form=form, status=409, newer_version=exc.current)
     except services.ConsultationError as exc:
         form.add_error(None, exc.message)
         return submission_detail(request, pk, assessment_form=form, status=400)

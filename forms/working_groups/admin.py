@@ -203,6 +203,12 @@ def register_working_group_log_actions(actions):
     )
     actions.register_action("strategy_forms.group_merge", _("Merge working groups"), _("Working groups merged"))
     actions.register_action(
+        "strategy_forms.signup_undo", _("Undo decision"), _("Decision on a working-group sign-up undone")
+    )
+    actions.register_action(
+        "strategy_forms.group_formed", _("Mark group as formed"), _("Working group marked as formed")
+    )
+    actions.register_action(
         "strategy_forms.recommendations_agree", _("Mark recommendations as agreed"),
         _("Version of the recommendations agreed by the group"),
     )

@@ -65,13 +65,22 @@ def queue_signup_phone_task(page, signups, user=None):
 
 
 def queue_signup_decision(signup, now, user=None):
-    """The person learns the decision; a later change of mind is a new message (the key has the time).
-    A person without e-mail is told by phone: staff get the task."""
+    """The person learns the decision; a later change of mind is a new message (the key has the time)."""
+    return _queue_decision(signup, f"wg-signup:{signup.pk}:{signup.status}:{instant_key(now)}", user)
+
+
+def queue_group_formed_decision(signup, user=None):
+    """The decision, told when the group is marked as formed: once per sign-up and status (the key has
+    no time, so forming twice, or a retried transaction, records nothing new)."""
+    return _queue_decision(signup, f"wg-signup:{signup.pk}:{signup.status}:group-formed:{signup.group_id}", user)
+
+
+def _queue_decision(signup, key, user):
+    # A person without e-mail is told by phone: staff get the task.
     page = signup.group.page
-    key = f"wg-signup:{signup.pk}:{signup.status}:{instant_key(now)}"
     if not signup.email:
         return enqueue(key=key, kind=DECISION_PHONE_TASK, recipients=staff_task_recipients(page, user),
-                        target=signup, page=page, params={"status": signup.status})
+                       target=signup, page=page, params={"status": signup.status})
     kind = SIGNUP_ACCEPTED if signup.status == signup.Status.ACCEPTED else SIGNUP_DECLINED
     return enqueue(key=key, kind=kind, recipients=[signup.email], target=signup, page=page)
 

@@ -324,6 +324,18 @@ class WorkingGroup(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_groups",
     )
+    # Staff decisions stay internal until the group is marked as formed; then the accepted people are
+    # told (``services.mark_group_formed``). Set only by the service.
+    formed_at = models.DateTimeField(_("formed"), null=True, blank=True, editable=False)
+    formed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked as formed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     panels = [
         FieldPanel("page"),
@@ -345,6 +357,10 @@ class WorkingGroup(models.Model):
     @property
     def is_merged(self):
         return self.merged_into_id is not None
+
+    @property
+    def is_formed(self):
+        return self.formed_at is not None
 
 
 class WorkingGroupSignup(ReceivedThroughChannel, AbstractFormSubmission):

@@ -82,6 +82,15 @@ class NothingToHandOver(RecommendationsError):
     message = _("Only a version agreed by the group can be handed to the mayor.")
 
 
+class GroupCannotForm(WorkingGroupError):
+    message = _("The group cannot be formed yet: accept at least as many people as its minimum number of members.")
+
+
+class DecisionAlreadyAnnounced(WorkingGroupError):
+    message = _("The group has been formed and the person has been told the decision: it cannot be undone. "
+                "Accept or decline the person instead.")
+
+
 class InvalidEntry(WorkingGroupError):
     message = _("The sign-up could not be entered: check the channel, the date and the contact details.")
 
@@ -108,6 +117,13 @@ class SignupOutcome:
 class DecisionOutcome:
     signup: WorkingGroupSignup
     changed: bool
+
+
+@dataclass(frozen=True)
+class FormingOutcome:
+    group: WorkingGroup
+    changed: bool
+    notified: int = 0
 
 
 @dataclass(frozen=True)
@@ -150,8 +166,9 @@ def create_reviewers_group(group):
 
 
 def groups_with_counts(page):
-    """The page's groups with ``pending_count``, ``accepted_count``, ``active_count`` and
-    ``can_be_formed`` (enough active sign-ups for the group's minimum). Counted on every call."""
+    """The page's groups with ``pending_count``, ``accepted_count``, ``active_count``, ``can_be_formed``
+    (enough active sign-ups, pending ones counted beside the accepted, for the group's minimum) and
+    ``ready_to_form`` (enough accepted people: the group may be marked as formed). Counted on every call."""
     groups = list(
         page.working_groups.select_related("area", "merged_into", "reviewers")
         .annotate(
@@ -163,6 +180,9 @@ def groups_with_counts(page):
     for group in groups:
         group.active_count = group.pending_count + group.accepted_count
         group.can_be_formed = not group.is_merged and group.active_count >= group.minimum_members
+        group.ready_to_form = (
+            not group.is_merged and not group.is_formed and group.accepted_count >= group.minimum_members
+        )
     return groups
 
 
@@ -303,7 +323,9 @@ def decline(signup, *, user, now=None):
 
 
 def _decide(signup, status, *, user, now=None):
-    """Set the decision and tell the person; deciding the same again changes (and sends) nothing."""
+    """Record the decision. Before the group is formed it stays internal (the person is told when staff
+    mark the group as formed, ``mark_group_formed``); in a formed group the person is told at once.
+    Deciding the same again changes (and sends) nothing."""
     _require_manager(user)
     now = now or timezone.now()
     with transaction.atomic():
@@ -312,18 +334,82 @@ def _decide(signup, status, *, user, now=None):
             return DecisionOutcome(signup, changed=False)
         if status == Status.ACCEPTED and signup.status == Status.MERGED:
             raise AlreadyInGroup()
-        previous = signup.status
-        signup.status, signup.status_changed_at = status, now
-        try:
-            with transaction.atomic():
-                signup.save(update_fields=["status", "status_changed_at"])
-        except IntegrityError as exc:
-            # Re-accepting a declined sign-up while the person signed up again meanwhile.
-            raise AlreadyInGroup() from exc
+        previous = _set_status(signup, status, now)
         action = "strategy_forms.signup_accept" if status == Status.ACCEPTED else "strategy_forms.signup_decline"
         log(signup, action, user=user, data={"group": signup.group.name, "previous_status": previous})
-        messages.queue_signup_decision(signup, now, user=user)
+        if _group_formed(signup):
+            messages.queue_signup_decision(signup, now, user=user)
     return DecisionOutcome(signup, changed=True)
+
+
+def _set_status(signup, status, now):
+    previous = signup.status
+    signup.status, signup.status_changed_at = status, now
+    try:
+        with transaction.atomic():
+            signup.save(update_fields=["status", "status_changed_at"])
+    except IntegrityError as exc:
+        # Re-activating a declined sign-up while the person signed up again meanwhile.
+        raise AlreadyInGroup() from exc
+    return previous
+
+
+def _group_formed(signup):
+    # Read under the group's row lock: marking the group as formed in parallel either sees this
+    # decision (and tells the person) or comes first (and this decision is told at once).
+    return WorkingGroup.objects.select_for_update().filter(pk=signup.group_id, formed_at__isnull=False).exists()
+
+
+def undo_decision(signup, *, user, now=None):
+    """Take back an accept or decline before the group is formed: the sign-up waits for a decision
+    again and nobody is told anything. Refused once the group is formed (the person has been told)."""
+    _require_manager(user)
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = _locked_signup(signup)
+        if signup.status not in (Status.ACCEPTED, Status.DECLINED):
+            return DecisionOutcome(signup, changed=False)
+        if _group_formed(signup):
+            raise DecisionAlreadyAnnounced()
+        previous = _set_status(signup, Status.PENDING, now)
+        log(signup, "strategy_forms.signup_undo", user=user, data={
+            "group": signup.group.name, "previous_status": previous,
+        })
+    return DecisionOutcome(signup, changed=True)
+
+
+def mark_group_formed(group, *, user, now=None):
+    """Staff mark the group as formed: everyone accepted is told, once (one outbox message per person,
+    under a key that cannot repeat); the declined are told too. Marking again changes and sends nothing.
+    Refused while fewer people are accepted than the group's minimum (``GroupCannotForm``)."""
+    _require_manager(user)
+    now = now or timezone.now()
+    with transaction.atomic():
+        group = WorkingGroup.objects.select_for_update().select_related("page").get(pk=group.pk)
+        if group.is_formed:
+            return FormingOutcome(group, changed=False)
+        if group.is_merged:
+            raise InvalidMerge()
+        decided = list(
+            group.signups.select_for_update().filter(status__in=(Status.ACCEPTED, Status.DECLINED)).order_by("pk")
+        )
+        accepted = [signup for signup in decided if signup.status == Status.ACCEPTED]
+        if len(accepted) < group.minimum_members:
+            raise GroupCannotForm()
+        group.formed_at, group.formed_by = now, user
+        group.save(update_fields=["formed_at", "formed_by"])
+        for signup in decided:
+            signup.group = group
+            messages.queue_group_formed_decision(signup, user=user)
+        log(group, "strategy_forms.group_formed", user=user, data={
+            "accepted": len(accepted), "declined": len(decided) - len(accepted),
+        })
+    return FormingOutcome(group, changed=True, notified=len(accepted))
+
+
+def group_members(group):
+    """The accepted people of a group, for the members' list and its export."""
+    return group.signups.filter(status=Status.ACCEPTED).select_related("entered_by").order_by("full_name", "pk")
 
 
 def move(signup, to_group, *, user, now=None):

@@ -5,11 +5,12 @@ per group with decisions, moves and merges.
 """
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from wagtail.admin.auth import require_admin_access
 from wagtail.models import Revision
@@ -18,9 +19,10 @@ from notifications.admin_access import forbidden_as_403
 from notifications.admin_access import require as _require
 
 from ..abuse import protect_form_post
-from . import services
+from ..privacy.permissions import can_view_personal_data
+from . import exports, services
 from .forms import AgreeRecommendationsForm, MergeGroupsForm, MoveSignupForm, StaffSignupForm
-from .models import GroupRecommendations, WorkingGroupSignup, WorkingGroupSignupPage
+from .models import GroupRecommendations, WorkingGroup, WorkingGroupSignup, WorkingGroupSignupPage
 
 # Wagtail's snippet views of the recommendations (``admin.RecommendationsViewSet``).
 RECOMMENDATIONS_URLS = "wagtailsnippets_strategy_forms_grouprecommendations"
@@ -104,30 +106,95 @@ def _back_to_groups(signup_or_page_id):
     return redirect("participation_working_group_page", page_id)
 
 
+DECISIONS = {"accept": services.accept, "decline": services.decline, "undo": services.undo_decision}
+
+
 @require_admin_access
 @forbidden_as_403
 @require_POST
 def decide_signup(request, pk):
     signup = get_object_or_404(WorkingGroupSignup.objects.select_related("group"), pk=pk)
-    decision = request.POST.get("decision")
-    if decision not in ("accept", "decline"):
+    _require(services.can_manage(request.user))
+    decide = DECISIONS.get(request.POST.get("decision"))
+    if decide is None:
         raise Http404
-    decide = services.accept if decision == "accept" else services.decline
     try:
         outcome = decide(signup, user=request.user)
     except services.WorkingGroupError as exc:
         messages.error(request, exc.message)
+        return _back_to_groups(signup)
+    if not outcome.changed:
+        return _back_to_groups(signup)
+    values = {"name": signup.full_name, "status": outcome.signup.get_status_display(), "phone": signup.phone}
+    if decide is services.undo_decision:
+        messages.success(request, _("%(name)s: the decision has been undone; the sign-up waits for a decision "
+                                    "again. Nobody has been told anything.") % values)
+    elif not signup.group.is_formed:
+        messages.success(request, _("%(name)s: %(status)s. Nobody is told yet: everyone accepted is told when you "
+                                    "mark the group as formed.") % values)
+    elif signup.email:
+        messages.success(request, _("%(name)s: %(status)s. The person will be notified by e-mail.") % values)
     else:
-        if outcome.changed and signup.email:
-            messages.success(request, _("%(name)s: %(status)s. The person will be notified by e-mail.") % {
-                "name": signup.full_name, "status": outcome.signup.get_status_display(),
-            })
-        elif outcome.changed:
-            messages.success(request, _(
-                "%(name)s: %(status)s. The person has no e-mail address: call them at %(phone)s (the task has been "
-                "sent to staff)."
-            ) % {"name": signup.full_name, "status": outcome.signup.get_status_display(), "phone": signup.phone})
+        messages.success(request, _(
+            "%(name)s: %(status)s. The person has no e-mail address: call them at %(phone)s (the task has been "
+            "sent to staff)."
+        ) % values)
     return _back_to_groups(signup)
+
+
+def _managed_group(request, pk):
+    group = get_object_or_404(WorkingGroup.objects.select_related("page", "formed_by"), pk=pk)
+    _require(services.can_manage(request.user))
+    return group
+
+
+@require_admin_access
+@forbidden_as_403
+def form_group(request, pk):
+    """GET: who will be told, and what; POST: mark the group as formed (``services.mark_group_formed``)."""
+    group = _managed_group(request, pk)
+    if request.method == "POST":
+        try:
+            outcome = services.mark_group_formed(group, user=request.user)
+        except services.WorkingGroupError as exc:
+            messages.error(request, exc.message)
+        else:
+            if outcome.changed:
+                messages.success(request, ngettext(
+                    "The group “%(group)s” has been marked as formed: %(count)d accepted person will be told.",
+                    "The group “%(group)s” has been marked as formed: %(count)d accepted people will be told.",
+                    outcome.notified,
+                ) % {"group": group.name, "count": outcome.notified})
+            else:
+                messages.info(request, _("The group “%(group)s” had already been formed: nobody is told again.") % {
+                    "group": group.name})
+        return redirect(f"{reverse('participation_working_group_page', args=[group.page_id])}#group-{group.pk}")
+    counted = next(item for item in services.groups_with_counts(group.page) if item.pk == group.pk)
+    signups = list(group.signups.order_by("status", "full_name", "pk"))
+    return _admin_render(request, "forms/working_groups/admin_form_group.html", {
+        "page_title": _("Mark the group “%(group)s” as formed") % {"group": group.name},
+        "header_icon": "group",
+        "group": counted,
+        "accepted": [signup for signup in signups if signup.status == WorkingGroupSignup.Status.ACCEPTED],
+        "declined": [signup for signup in signups if signup.status == WorkingGroupSignup.Status.DECLINED],
+        "pending": [signup for signup in signups if signup.status == WorkingGroupSignup.Status.PENDING],
+    })
+
+
+@require_admin_access
+@forbidden_as_403
+def export_group_members(request, pk, export_format):
+    """The group's accepted members as CSV or XLSX: personal data, so form administrators only."""
+    group = _managed_group(request, pk)
+    _require(can_view_personal_data(request.user))
+    if export_format not in exports.FORMATS:
+        raise Http404
+    content, content_type, filename = exports.export_members(
+        group, services.group_members(group), export_format=export_format, user=request.user
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_admin_access
@@ -302,5 +369,8 @@ def admin_urls():
              name="participation_working_group_page"),
         path("participation/working-groups/<int:page_id>/merge/", merge_groups, name="participation_merge_groups"),
         path("participation/sign-ups/<int:pk>/decide/", decide_signup, name="participation_decide_signup"),
+        path("participation/working-groups/group/<int:pk>/form/", form_group, name="participation_form_group"),
+        path("participation/working-groups/group/<int:pk>/members.<str:export_format>", export_group_members,
+             name="participation_group_members_export"),
         path("participation/sign-ups/<int:pk>/move/", move_signup, name="participation_move_signup"),
     ]

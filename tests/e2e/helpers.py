@@ -235,3 +235,13 @@ def log_in_as_member(page, demo_site, username, group_name, **user_fields):
     page.get_by_role("button", name="Zaloguj się").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
     return user
+
+
+def admin_screenshot(page, path, width=1280):
+    """A screenshot of a whole admin screen: Wagtail scrolls its content inside the window (``full_page``
+    stops at the window's height), so the window is made as tall as the content for the shot."""
+    viewport = page.viewport_size
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('body, body *')].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": width, "height": min(max(height, viewport["height"]), 8000)})
+    page.screenshot(path=str(path))
+    page.set_viewport_size(viewport)

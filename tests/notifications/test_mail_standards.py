@@ -86,6 +86,7 @@ def every_kind_of_message(settings, capture):
     manager = make_user("koordynator-poczta", permissions=["manage_working_groups"])
     with capture(execute=True):
         working_groups.accept(outcome.signup, user=manager)
+        working_groups.mark_group_formed(group, user=manager)  # the decision is told now
     with capture(execute=True):
         working_groups.decline(outcome.signup, user=manager)
 

@@ -254,7 +254,7 @@ def test_a_reviewer_records_an_assessment_with_trends(accepted, reviewers, clien
     client.force_login(reviewers["społeczny"])
     response = client.post(f"/admin/participation/submissions/{submission.pk}/assess/", {
         "recommendation": "partially", "justification": "Częściowo zasadne.",
-        "trends": "starzenie się mieszkańców, Starzenie się mieszkańców , dojazdy",
+        "trends": "starzenie się mieszkańców, Starzenie się mieszkańców , dojazdy", "version": 0,
     })
     assert response.status_code == 302
     assessment = Assessment.objects.get(submission=submission)

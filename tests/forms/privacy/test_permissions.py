@@ -72,6 +72,11 @@ CASES = {
                            {"source": o["other_group"].pk, "target": o["signup"].group_id}), "form_admin"),
     "admin/participation/sign-ups/<int:pk>/decide/": (
         "post", lambda o: ({"pk": o["signup"].pk}, {"decision": "accept"}), "form_admin"),
+    # Marking a group as formed tells its people; the members' export is personal data.
+    "admin/participation/working-groups/group/<int:pk>/form/": (
+        "get", lambda o: ({"pk": o["signup"].group_id}, {}), "form_admin"),
+    "admin/participation/working-groups/group/<int:pk>/members.<str:export_format>": (
+        "get", lambda o: ({"pk": o["signup"].group_id, "export_format": "xlsx"}, {}), "form_admin"),
     "admin/participation/sign-ups/<int:pk>/move/": (
         "post", lambda o: ({"pk": o["signup"].pk}, {"group": o["other_group"].pk}), "form_admin"),
     # Entering what arrived by e-mail, phone or on paper: form administrators (they manage and moderate).
@@ -87,7 +92,8 @@ CASES = {
     # Assessing is the reviewers' work (their group's area); form administrators moderate.
     "admin/participation/submissions/<int:pk>/assess/": (
         "post", lambda o: ({"pk": o["submission"].pk},
-                           {"recommendation": "include", "justification": "Zasadne.", "trends": ""}), "reviewer"),
+                           {"recommendation": "include", "justification": "Zasadne.", "trends": "", "version": 0}),
+        "reviewer"),
     "admin/participation/submissions/<int:pk>/attachment/": (
         "get", lambda o: ({"pk": o["submission"].pk}, {}), "form_admin"),
     # The recommendations hold no personal data, but only their group's reviewers (and form administrators)

@@ -135,8 +135,11 @@ def test_a_decision_on_a_phone_only_signup_is_a_staff_task_not_a_mail(
 ):
     signup = enter(signup_page, [groups["społeczna"]], manager)[0].signup
     mailoutbox.clear()
+    groups["społeczna"].minimum_members = 1
+    groups["społeczna"].save()
     with django_capture_on_commit_callbacks(execute=True):
         working_groups.accept(signup, user=manager)
+        working_groups.mark_group_formed(groups["społeczna"], user=manager)
     assert [message.to for message in mailoutbox] == [["biuro@example.org"]]
     assert "przyjęte" in mailoutbox[0].body or "przyjęty" in mailoutbox[0].body
     assert Notification.objects.get(kind=wg_messages.DECISION_PHONE_TASK).params == {"status": "accepted"}

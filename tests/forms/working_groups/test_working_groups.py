@@ -173,10 +173,18 @@ def test_each_group_gets_a_reviewers_permission_group(groups):
 # Decisions, moves, merges -----------------------------------------------------------------------
 
 
-def test_accept_and_decline_notify_the_person_once_per_decision(
+def test_decisions_in_a_formed_group_notify_the_person_once_per_decision(
     signup_page, groups, manager, mailoutbox, django_capture_on_commit_callbacks
 ):
+    groups["społeczna"].minimum_members = 1
+    groups["społeczna"].save()
     signup = sign_up(signup_page, [groups["społeczna"]])[0].signup
+    sign_up(signup_page, [groups["społeczna"]], email="drugi@example.org")
+    for other in groups["społeczna"].signups.exclude(pk=signup.pk):
+        working_groups.accept(other, user=manager)
+    working_groups.decline(signup, user=manager)
+    working_groups.mark_group_formed(groups["społeczna"], user=manager)
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert working_groups.accept(signup, user=manager).changed
     with django_capture_on_commit_callbacks(execute=True):
@@ -192,7 +200,7 @@ def test_accept_and_decline_notify_the_person_once_per_decision(
     signup.refresh_from_db()
     assert signup.status == Status.DECLINED
     actions = list(ModelLogEntry.objects.for_instance(signup).order_by("pk").values_list("action", flat=True))
-    assert actions == ["strategy_forms.signup_accept", "strategy_forms.signup_decline"]
+    assert actions == ["strategy_forms.signup_decline", "strategy_forms.signup_accept", "strategy_forms.signup_decline"]
 
 
 def test_decisions_need_the_permission(signup_page, groups):
@@ -256,16 +264,18 @@ def test_admin_overview_lists_groups_with_counts(signup_page, groups, manager, c
     assert "a@example.org" in response.content.decode()
 
 
-def test_admin_accept_through_the_view(signup_page, groups, manager, client, mailoutbox,
-                                       django_capture_on_commit_callbacks):
+def test_admin_accept_through_the_view_tells_nobody_before_the_group_is_formed(
+    signup_page, groups, manager, client, mailoutbox, django_capture_on_commit_callbacks
+):
     signup = sign_up(signup_page, [groups["społeczna"]])[0].signup
+    mailoutbox.clear()
     client.force_login(manager)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/admin/participation/sign-ups/{signup.pk}/decide/", {"decision": "accept"})
     assert response.status_code == 302
     signup.refresh_from_db()
     assert signup.status == Status.ACCEPTED
-    assert mailoutbox[-1].to == ["anna@example.org"]
+    assert mailoutbox == []
 
 
 def test_admin_screens_refuse_users_without_the_permission(signup_page, groups, client):
