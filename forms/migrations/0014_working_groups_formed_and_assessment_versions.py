@@ -22,7 +22,7 @@ def first_versions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('strategy_forms', '0011_personal_data_paths'),
+        ('strategy_forms', '0013_call_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
