@@ -18,6 +18,11 @@ def add_sessions_to_context(page, request, context):
     return context
 
 
+def pending_session_changes(page):
+    """For the editor's panel (``models.SessionChangesPanel``): what publishing the draft would announce."""
+    return services.pending_session_changes(page)
+
+
 @protect_form_post
 def serve_workshop_page(page, request, *args, **kwargs):
     """Show the form, or register the person through the service and list each session's outcome.
