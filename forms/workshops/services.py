@@ -411,8 +411,14 @@ class SessionChange:
 
     @property
     def changed_fields(self):
-        return [name for name, old, new in zip(("starts_at", "ends_at", "venue"), self.old, self.new, strict=True)
-                if old != new]
+        return [name for name, old, new in zip(("starts_at", "ends_at", "venue"), _as_told(self.old),
+                                               _as_told(self.new), strict=True) if old != new]
+
+
+def _as_told(values):
+    """Messages give times to the minute: seconds that the editor's form drops are no change."""
+    starts_at, ends_at, venue = values
+    return starts_at.replace(second=0, microsecond=0), ends_at.replace(second=0, microsecond=0), venue.strip()
 
 
 def _changes(page, sessions, saved):
@@ -424,7 +430,7 @@ def _changes(page, sessions, saved):
             continue
         old = _announced_values(stored, page.venue)
         new = (session.starts_at, session.ends_at, page.venue)
-        if old != new:
+        if _as_told(old) != _as_told(new):
             people = stored.registrations.filter(status__in=Registration.ACTIVE_STATUSES).count()
             changes.append(SessionChange(stored, old, new, people))
     return changes
