@@ -244,10 +244,5 @@ class CancelSessionsForm(forms.Form):
         label=_("Reason (sent to everyone registered)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
+        error_messages={"required": _("Give the reason: it is sent to everyone registered.")},
     )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give the reason: it is sent to everyone registered."))
-        return reason
