@@ -21,7 +21,6 @@ from notifications.models import Notification
 from tests.forms.admin_helpers import page_editor_data
 from tests.forms.fixtures_admin import (  # noqa: F401 - fixtures
     _isolated,
-    editor,
     form_admin,
     form_index,
     make_workshop,
@@ -33,7 +32,7 @@ Status = Registration.Status
 
 
 @pytest.fixture
-def workshop(form_index):
+def workshop(form_index):  # noqa: F811 - the fixture imported above
     """Session 1 has one place (one person confirmed, one waiting), session 2 somebody else."""
     return make_workshop(form_index, capacities=(1, 30))
 
@@ -82,7 +81,7 @@ def local_field(moment):
 
 
 def test_moving_a_session_in_the_editor_tells_each_person_once_with_a_calendar_update(
-    client, form_admin, workshop, django_capture_on_commit_callbacks
+    client, form_admin, workshop, django_capture_on_commit_callbacks  # noqa: F811 - fixtures
 ):
     confirmed, waiting = register_three(workshop, django_capture_on_commit_callbacks)
     (confirmation,) = [m for m in mail.outbox if m.to == ["anna@example.org"]]
