@@ -40,8 +40,8 @@ from ..privacy.permissions import PersonalDataPermissionPolicy, personal_data_vi
 from . import services
 from .exceptions import MoveRefused, RegistrationClosed
 from .exports import LIST_EXPORT, RegistrationExportMixin
-from .forms import MoveForm, staff_registration_form_class
-from .models import Registration, WorkshopPage, WorkshopSession
+from .forms import CancelSessionsForm, MoveForm, staff_registration_form_class
+from .models import Registration, WorkshopPage, WorkshopSession, set_places_left
 
 Status = Registration.Status
 
@@ -50,6 +50,8 @@ MOVE_ACTION = "strategy_forms.registration_move"
 CANCEL_ACTION = "strategy_forms.registration_cancel"
 ATTENDANCE_ACTION = "strategy_forms.registration_attendance"
 RESEND_ACTION = "strategy_forms.registration_resend"
+SESSION_CANCEL_ACTION = "strategy_forms.session_cancel"
+WORKSHOP_CANCEL_ACTION = "strategy_forms.workshop_cancel"
 
 
 
@@ -322,6 +324,8 @@ class RegistrationViewSet(ModelViewSet):
             path("<int:pk>/resend/", resend_confirmation, name="resend"),
             path("calls/", calls_to_make, name="calls"),
             path("sessions/<int:session_id>/attendance/", attendance_list, name="attendance_list"),
+            path("sessions/<int:session_id>/cancel/", cancel_session, name="cancel_session"),
+            path("workshops/<int:page_id>/cancel/", cancel_workshop, name="cancel_workshop"),
         ]
 
 
@@ -353,7 +357,9 @@ def workshops_overview(request):
     """Workshops with their sessions and fill levels, newest first, with the per-session tools."""
     pages = list(WorkshopPage.objects.annotate(first_start=Min("sessions__starts_at")).order_by("-first_start"))
     for page in pages:
-        page.session_list = services.sessions_with_places(page)
+        # Cancelled sessions too (marked), unlike the public page.
+        page.session_list = set_places_left(list(page.sessions.with_places().order_by("sort_order", "starts_at")))
+        page.has_open_sessions = any(not session.is_cancelled for session in page.session_list)
         for session in page.session_list:
             session.fill_percent = min(round(100 * session.confirmed_count / session.capacity), 100)
     return _render(request, "forms/workshops/admin/workshops_overview.html", {
@@ -480,6 +486,58 @@ def cancel_registration(request, pk):
     })
 
 
+def _render_cancel_sessions(request, form, *, workshop, sessions, whole_workshop, status=200):
+    people = sum(session.confirmed_count + session.waitlisted_count for session in sessions)
+    return _render(request, "forms/workshops/admin/cancel_sessions.html", {
+        "page_title": _("Cancel the workshop") if whole_workshop else _("Cancel a session"),
+        "page_subtitle": workshop.title if whole_workshop else sessions[0].title,
+        "whole_workshop": whole_workshop, "header_icon": "cross", "form": form, "workshop": workshop,
+        "sessions": sessions, "people": people, "back_url": reverse("registrations:workshops"),
+    }, status=status)
+
+
+@personal_data_view
+def cancel_session(request, session_id):
+    """Staff cancel one session with a reason: everyone registered is told (calendar CANCEL)."""
+    session = get_object_or_404(WorkshopSession.objects.select_related("page"), pk=session_id, cancelled_at=None)
+    sessions = set_places_left(list(WorkshopSession.objects.filter(pk=session.pk).with_places()))
+    form = CancelSessionsForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return _render_cancel_sessions(request, form, workshop=session.page, sessions=sessions,
+                                           whole_workshop=False, status=400)
+        outcome = services.cancel_session(session, reason=form.cleaned_data["reason"])
+        log(session, SESSION_CANCEL_ACTION, user=request.user, data={
+            "session": session.title, "reason": form.cleaned_data["reason"],
+            "registrations": len(outcome.cancelled_registrations)})
+        messages.success(request, _("The session “%(session)s” has been cancelled; people notified: %(count)d.") % {
+            "session": session.title, "count": len(outcome.cancelled_registrations)})
+        return redirect("registrations:workshops")
+    return _render_cancel_sessions(request, form, workshop=session.page, sessions=sessions, whole_workshop=False)
+
+
+@personal_data_view
+def cancel_workshop(request, page_id):
+    """Staff cancel every remaining session of a workshop with one reason."""
+    page = get_object_or_404(WorkshopPage, pk=page_id)
+    sessions = set_places_left(list(page.sessions.not_cancelled().with_places().order_by("sort_order", "starts_at")))
+    if not sessions:
+        raise Http404
+    form = CancelSessionsForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return _render_cancel_sessions(request, form, workshop=page, sessions=sessions, whole_workshop=True,
+                                           status=400)
+        outcomes = services.cancel_workshop(page, reason=form.cleaned_data["reason"])
+        told = sum(len(outcome.cancelled_registrations) for outcome in outcomes)
+        log(page, WORKSHOP_CANCEL_ACTION, user=request.user, data={
+            "reason": form.cleaned_data["reason"], "sessions": len(outcomes), "registrations": told})
+        messages.success(request, _("The workshop “%(workshop)s” has been cancelled; people notified: %(count)d.") % {
+            "workshop": page.title, "count": told})
+        return redirect("registrations:workshops")
+    return _render_cancel_sessions(request, form, workshop=page, sessions=sessions, whole_workshop=True)
+
+
 BULK_ACTIONS = [
     ("attended", gettext_lazy("Mark as attended")),
     ("absent", gettext_lazy("Mark as absent")),
@@ -601,6 +659,8 @@ def register_registration_log_actions(actions):
     actions.register_action(CANCEL_ACTION, _("Cancel registration"),
                             _("Registration cancelled by staff"))
     actions.register_action(ATTENDANCE_ACTION, _("Mark attendance"), _("Attendance marked"))
+    actions.register_action(SESSION_CANCEL_ACTION, _("Cancel session"), _("Session cancelled by staff"))
+    actions.register_action(WORKSHOP_CANCEL_ACTION, _("Cancel workshop"), _("Workshop cancelled by staff"))
     actions.register_action(RESEND_ACTION, _("Resend confirmation"), _("Confirmation sent again"))
     actions.register_action(services.CALL_MADE_ACTION, _("Mark call made"), _("The person was phoned"))
 

@@ -72,9 +72,11 @@ class RegistrationForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Set per instance: the queryset must never leak between pages.
-        self.fields["sessions"].queryset = self.page.sessions.all() if self.page else self.fields[
-            "sessions"
-        ].queryset.none()
+        # Cancelled sessions cannot be chosen any more.
+        self.fields["sessions"].queryset = (
+            self.page.sessions.filter(cancelled_at__isnull=True) if self.page
+            else self.fields["sessions"].queryset.none()
+        )
 
     def clean_full_name(self):
         # Stored as plain text and escaped on output; only surrounding whitespace is dropped.
@@ -185,7 +187,9 @@ class StaffRegistrationForm(forms.Form):
     def __init__(self, *args, page, **kwargs):
         super().__init__(*args, **kwargs)
         self.page = page
-        self.fields["sessions"].queryset = page.sessions.order_by("sort_order", "starts_at")
+        self.fields["sessions"].queryset = page.sessions.filter(cancelled_at__isnull=True).order_by(
+            "sort_order", "starts_at"
+        )
         self.fields["sessions"].label_from_instance = lambda session: (
             f"{session.title}, {timezone.localtime(session.starts_at):%d.%m.%Y %H:%M}"
         )
@@ -244,3 +248,14 @@ class MoveForm(forms.Form):
             }
 
         self.fields["session"].label_from_instance = label
+
+
+class CancelSessionsForm(forms.Form):
+    """Staff cancel a session or a whole workshop: the reason goes to every person told."""
+
+    reason = forms.CharField(
+        label=_("Reason (sent to everyone registered)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": _("Give the reason: it is sent to everyone registered.")},
+    )

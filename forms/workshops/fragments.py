@@ -75,9 +75,11 @@ def _live_upcoming_workshops(request, limit):
 
 def _rendered_for_places(request, name, sessions, template, context, key_parts=()):
     """``template`` rendered, reused from the fragment cache while the content and the places left of
-    every shown session are unchanged: the key holds the counts made for this request, so what is
-    reused is never stale."""
-    places = tuple((session.pk, session.places_left) for session in sessions)
+    every shown session are unchanged: the key holds the counts made for this request (places left and,
+    for pages that show it, the waitlist length), so what is reused is never stale."""
+    places = tuple(
+        (session.pk, session.places_left, getattr(session, "waitlisted_count", None)) for session in sessions
+    )
     return cached_fragment(
         request, name, (*key_parts, get_language(), places), lambda: render_to_string(template, context)
     )

@@ -154,14 +154,15 @@ def duplicate_registration(registration, now):
     )
 
 
-def registration_cancelled(registration, *, by_staff=False):
+def registration_cancelled(registration, *, by_staff=False, had_calendar_entry=False):
+    """``had_calendar_entry``: the person was sent a calendar file (a confirmed place): it is cancelled."""
     outbox.enqueue(
         key=f"registration:{registration.pk}:cancelled",
         kind=Kind.REGISTRATION_CANCELLED,
         recipients=[registration.email],
         target=registration,
         page=registration.session.page,
-        params={"by_staff": by_staff},
+        params={"by_staff": by_staff, "calendar_cancel": _cancel_sequence(registration, had_calendar_entry)},
     )
 
 
@@ -192,6 +193,64 @@ def call_requested(registration):
         target=registration,
         page=page,
     )
+
+
+def _cancel_sequence(registration, had_calendar_entry):
+    """The SEQUENCE of the CANCEL for a person's calendar entry (above the session's), or None for none."""
+    return registration.session.calendar_sequence + 1 if had_calendar_entry else None
+
+
+REGISTRATION_MOVED = "registration_moved"
+SESSION_CHANGED = "session_changed"
+SESSION_CANCELLED = "session_cancelled"
+
+
+def registration_moved(old, new, *, had_calendar_entry=False):
+    """Staff moved a person (``old`` cancelled, ``new`` created): one message says what moved, cancels the
+    old calendar entry and, for a place, adds the new one."""
+    outbox.enqueue(
+        key=f"registration:{new.pk}:moved",
+        kind=REGISTRATION_MOVED,
+        recipients=[new.email],
+        target=new,
+        page=new.session.page,
+        params={"from_registration": old.pk, "calendar_cancel": _cancel_sequence(old, had_calendar_entry)},
+    )
+    if new.status == Registration.Status.CONFIRMED:
+        _capacity_alerts(new.session)
+
+
+def _when_params(values):
+    starts_at, ends_at, venue = values
+    return {"starts_at": _instant(starts_at), "ends_at": _instant(ends_at), "venue": venue}
+
+
+def session_changed(registration, session, *, old, new):
+    """One notice per person and change: the key holds the session's new calendar SEQUENCE."""
+    outbox.enqueue(
+        key=f"session-changed:{session.pk}:{session.calendar_sequence}:{registration.pk}",
+        kind=SESSION_CHANGED,
+        recipients=[registration.email],
+        target=registration,
+        page=session.page,
+        params={"sequence": session.calendar_sequence, "old": _when_params(old), "new": _when_params(new)},
+    )
+
+
+def session_cancelled(registration, *, had_calendar_entry):
+    session = registration.session
+    outbox.enqueue(
+        key=f"session-cancelled:{session.pk}:{registration.pk}",
+        kind=SESSION_CANCELLED,
+        recipients=[registration.email],
+        target=registration,
+        page=session.page,
+        params={"sequence": session.calendar_sequence, "had_calendar_entry": had_calendar_entry},
+    )
+
+
+def session_reminders_removed(session):
+    delete_schedule(reminder_schedule_name(session.pk))
 
 
 def registration_promoted(registration):
@@ -247,7 +306,7 @@ def schedule_reminders(page, now=None):
     sessions = list(WorkshopSession.objects.filter(page_id=page.pk))
     for session in sessions:
         name = reminder_schedule_name(session.pk)
-        if not page.reminder_lead_hours or session.starts_at <= now:
+        if not page.reminder_lead_hours or session.starts_at <= now or session.is_cancelled:
             delete_schedule(name)
             continue
         # Published less than the lead time before the start: remind right away.
@@ -479,33 +538,45 @@ def message_texts(page, prefix):
 # Calendar file ------------------------------------------------------------------
 
 
-def _calendar():
+def _calendar(method="PUBLISH"):
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{site_name()}//PL")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     return calendar
 
 
-def build_event(registration):
-    """The VEVENT of one registration's session: the same UID in every file that holds it."""
+def build_event(registration, *, method="PUBLISH", sequence=None, when=None):
+    """The VEVENT of one registration's session: the same UID in every file that holds it.
+
+    ``method`` REQUEST (an update) or CANCEL (RFC 5546) carries the person as ATTENDEE and ``sequence``
+    (default: the session's); ``when`` = (start, end, venue) as announced."""
     session, page = registration.session, registration.session.page
+    starts_at, ends_at, venue = when or (session.starts_at, session.ends_at, page.venue)
+    sequence = session.calendar_sequence if sequence is None else sequence
     zone = ZoneInfo(settings.TIME_ZONE)
     event = icalendar.Event()
     # Stable per registration: a re-sent file updates the same calendar entry; the site's domain makes
     # it unique across sites (RFC 5545 §3.8.4.7).
     event.add("uid", f"registration-{registration.pk}@{site_domain(page)}")
+    event.add("sequence", sequence)
     event.add("dtstamp", timezone.now().astimezone(UTC))
-    event.add("dtstart", session.starts_at.astimezone(zone))
-    event.add("dtend", session.ends_at.astimezone(zone))
+    event.add("dtstart", starts_at.astimezone(zone))
+    event.add("dtend", ends_at.astimezone(zone))
     event.add("summary", f"{page.title}: {session.title}")
-    event.add("location", page.venue)
+    event.add("location", venue)
     event.add("url", page_url(page))
     name, _email = organiser(page)
     organizer = icalendar.vCalAddress(f"mailto:{organiser_address(page)}")
     if name:
         organizer.params["cn"] = icalendar.vText(name)
     event.add("organizer", organizer)
+    if method != "PUBLISH":
+        # REQUEST and CANCEL name who the entry is for (RFC 5546 §3.2.2, §3.2.5); the file goes only to them.
+        attendee = icalendar.vCalAddress(f"mailto:{registration.email}")
+        attendee.params.update({"role": "REQ-PARTICIPANT", "partstat": "ACCEPTED", "rsvp": "FALSE"})
+        event.add("attendee", attendee)
+        event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add(
         "description",
         gettext("If you cannot come, please cancel your registration: %(url)s")
@@ -519,12 +590,14 @@ def build_event(registration):
     return event
 
 
-def build_ics(registration):
+def build_ics(registration, *, method="PUBLISH", sequence=None, when=None):
     """An iCalendar (RFC 5545) file with the session in the site's time zone (a rule-based VTIMEZONE),
-    the municipality office as organiser and an alarm."""
-    calendar = _calendar()
-    calendar.add_component(vtimezone(settings.TIME_ZONE, local(registration.session.starts_at).year))
-    calendar.add_component(build_event(registration))
+    the municipality office as organiser and an alarm; ``method``, ``sequence``, ``when`` as in
+    ``build_event`` (an update or a cancellation keeps the entry's UID)."""
+    calendar = _calendar(method)
+    starts_at = when[0] if when else registration.session.starts_at
+    calendar.add_component(vtimezone(settings.TIME_ZONE, local(starts_at).year))
+    calendar.add_component(build_event(registration, method=method, sequence=sequence, when=when))
     return calendar.to_ical()
 
 
@@ -548,10 +621,10 @@ def build_submission_ics(submission):
     return calendar.to_ical()
 
 
-def ics_attachment(registration, filename="warsztaty.ics", *, content=None):
-    """The calendar file as a MIME part: ``text/calendar; charset="utf-8"; method=PUBLISH``, one charset."""
-    part = MIMEText((content or build_ics(registration)).decode(), "calendar", "utf-8")
-    part.set_param("method", "PUBLISH")
+def ics_attachment(registration, filename="warsztaty.ics", *, method="PUBLISH", content=None, **ics):
+    """The calendar file as a MIME part: ``text/calendar; charset="utf-8"; method=...``, one charset."""
+    part = MIMEText((content or build_ics(registration, method=method, **ics)).decode(), "calendar", "utf-8")
+    part.set_param("method", method)
     part.add_header("Content-Disposition", "attachment", filename=filename)
     return part
 
@@ -598,9 +671,116 @@ def build_registration_promoted(notification):
     return participant_message(_registration(notification), "promotion", with_ics=True)
 
 
+def _calendar_cancel(registration, notification, filename="odwolanie.ics"):
+    sequence = notification.params.get("calendar_cancel")
+    return [] if sequence is None else [ics_attachment(registration, filename, method="CANCEL", sequence=sequence)]
+
+
 @message_builder(Kind.REGISTRATION_CANCELLED)
 def build_registration_cancelled(notification):
-    return participant_message(_registration(notification), "cancellation")
+    registration = _registration(notification)
+    message = participant_message(registration, "cancellation")
+    for part in _calendar_cancel(registration, notification):
+        message.attach(part)
+    return message
+
+
+def _when_text(starts_at, ends_at, venue):
+    return f"{format_date(starts_at)}, {format_time_range(starts_at, ends_at)}, {venue}"
+
+
+def _announced(params):
+    return (datetime.fromisoformat(params["starts_at"]), datetime.fromisoformat(params["ends_at"]), params["venue"])
+
+
+@message_builder(REGISTRATION_MOVED, label=_("registration moved by staff"))
+def build_registration_moved(notification):
+    registration = _registration(notification)
+    if registration.status == Status.CANCELLED:
+        return None  # cancelled since: the cancellation message says so
+    old = Registration.objects.select_related("session__page").get(pk=notification.params["from_registration"])
+    values = placeholder_values(registration)
+    session = registration.session
+    if registration.status == Status.CONFIRMED:
+        outcome = gettext("Your place in the new session is confirmed.")
+    else:
+        outcome = gettext("The new session is full, so you are on its waiting list, at position %(position)s.") % {
+            "position": values["pozycja"]}
+    text = gettext(
+        "Hello {imie_nazwisko},\n\n"
+        "the organisers have moved your registration for the workshop “{warsztat}”.\n\n"
+        "Before: %(old_session)s, %(old_when)s\n"
+        "Now: %(new_session)s, %(new_when)s\n\n"
+        "%(outcome)s\n\n"
+        "The attached calendar files remove the old entry from your calendar and add the new one.\n\n"
+        "If you cannot come, please cancel your registration:\n{link_anulowania}"
+    ) % {
+        "old_session": old.session.title,
+        "old_when": _when_text(old.session.starts_at, old.session.ends_at, old.session.page.venue),
+        "new_session": session.title,
+        "new_when": _when_text(session.starts_at, session.ends_at, session.page.venue),
+        "outcome": outcome,
+    }
+    attachments = _calendar_cancel(old, notification, "odwolanie-poprzedniej-sesji.ics")
+    if registration.status == Status.CONFIRMED:
+        attachments.append(ics_attachment(registration))
+    subject = gettext("Your registration has been moved: {sesja}, {data}")
+    return compose(fill_subject(subject, values), fill_placeholders(text, values), attachments=attachments,
+                   links=(values["link_anulowania"], values["link_strony"]))
+
+
+@message_builder(SESSION_CHANGED, label=_("session date or venue changed"))
+def build_session_changed(notification):
+    registration = _registration(notification)
+    if registration.status == Status.CANCELLED:
+        return None
+    old, new = _announced(notification.params["old"]), _announced(notification.params["new"])
+    values = placeholder_values(registration)
+    lines = []
+    for label, before, after in (
+        (gettext("Date"), format_date(old[0]), format_date(new[0])),
+        (gettext("Time"), format_time_range(old[0], old[1]), format_time_range(new[0], new[1])),
+        (gettext("Place"), old[2], new[2]),
+    ):
+        if before != after:
+            lines.append(gettext("%(label)s: was %(before)s, now %(after)s") % {
+                "label": label, "before": before, "after": after})
+    text = gettext(
+        "Hello {imie_nazwisko},\n\n"
+        "the session “{sesja}” of the workshop “{warsztat}” you are registered for has changed:\n\n"
+        "%(changes)s\n\n"
+        "Now: %(new_when)s\n\n"
+        "Your registration is still valid. The attached calendar file updates the entry in your calendar.\n\n"
+        "If you cannot come now, please cancel your registration:\n{link_anulowania}"
+    ) % {"changes": "\n".join(lines), "new_when": _when_text(*new)}
+    subject = gettext("Change: {sesja}, now {data}")
+    attachment = ics_attachment(registration, method="REQUEST", sequence=int(notification.params["sequence"]),
+                                when=new)
+    values["data"] = format_date(new[0])
+    return compose(fill_subject(subject, values), fill_placeholders(text, values), attachments=[attachment],
+                   links=(values["link_anulowania"], values["link_strony"]))
+
+
+@message_builder(SESSION_CANCELLED, label=_("session cancelled by the organisers"))
+def build_session_cancelled(notification):
+    registration = _registration(notification)
+    session = registration.session
+    values = placeholder_values(registration)
+    text = gettext(
+        "Hello {imie_nazwisko},\n\n"
+        "we are sorry: the session “{sesja}” of the workshop “{warsztat}” ({data}, {godzina}, {miejsce}) "
+        "has been cancelled by the organisers.\n\n"
+        "Reason: %(reason)s\n\n"
+        "Your registration has been cancelled; you do not need to do anything.\n\n"
+        "The workshop page:\n{link_strony}"
+    ) % {"reason": session.cancellation_reason}
+    attachments = []
+    if notification.params.get("had_calendar_entry"):
+        attachments.append(ics_attachment(registration, "odwolanie.ics", method="CANCEL",
+                                          sequence=int(notification.params["sequence"])))
+    subject = gettext("Session cancelled: {sesja}, {data}")
+    return compose(fill_subject(subject, values), fill_placeholders(text, values), attachments=attachments,
+                   links=(values["link_strony"],))
 
 
 @message_builder(DUPLICATE_REGISTRATION, label=_("registration attempt with an address already registered"))
@@ -675,7 +855,7 @@ def build_staff_submission(notification):
     subject = gettext("New registration: %(workshop)s") % {"workshop": page.title}
     context = {
         "page": page, "person": person, "rows": submission.chosen_sessions(),
-        "answers": list(person.form_data.items()), "admin_url": _admin_submissions_url(page),
+        "answers": person.labelled_answers(), "admin_url": registrations_admin_url(page),
     }
     return _staff_message(subject, "forms/workshops/email/staff_submission.txt", context)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.queryset import FakeQuerySet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Panel
 from wagtail.contrib.forms.models import (
     AbstractForm,
     AbstractFormField,
@@ -158,6 +158,22 @@ RESERVED_FIELD_NAMES = frozenset({"full_name", "email", "phone", "sessions", "co
 EXTRA_FIELD_PREFIX = "extra_"
 
 
+class SessionChangesPanel(Panel):
+    """In the page editor: how many people will be told, on publishing, about the sessions whose date, time
+    or venue the draft changes (counts only, never names). Counted by ``services.pending_session_changes``."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "forms/workshops/admin/session_changes_panel.html"
+
+        def is_shown(self):
+            return bool(self.instance.pk)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["changes"] = self.instance.page_views.pending_session_changes(self.instance)
+            return context
+
+
 class WorkshopFormField(AbstractFormField):
     """Extra fields administrators add to a workshop's registration form."""
 
@@ -185,6 +201,18 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
     waitlist_enabled = models.BooleanField(
         _("waitlist"), default=True, help_text=_("When a session is full, offer a place on its waitlist.")
     )
+    max_sessions_per_person = models.PositiveSmallIntegerField(
+        _("sessions per person at most"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave blank for no limit. Places on a waiting list count too."),
+    )
+    show_public_counts = models.BooleanField(
+        _("show how many places are taken"),
+        default=False,
+        help_text=_("The page shows each session's taken places and the length of its waiting list (never names)."),
+    )
     notification_recipients = models.CharField(
         _("notify"),
         max_length=1000,
@@ -207,6 +235,7 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         # Sessions, places, the registration window and the waitlist decide who gets a place; the
         # recipients and the extra questions route and collect personal data: form administrators only.
         # Title, description and venue are content: editors keep them.
+        SessionChangesPanel(heading=_("Notifying registered people")),
         FormAdminInlinePanel(
             "sessions", heading=_("Sessions"), label=_("session"), add_button_label=_("Add session"), min_num=1
         ),
@@ -216,6 +245,9 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
                     [form_admin_field("registration_opens_at"), form_admin_field("registration_closes_at")]
                 ),
                 form_admin_field("waitlist_enabled"),
+                FieldRowPanel(
+                    [form_admin_field("max_sessions_per_person"), form_admin_field("show_public_counts")]
+                ),
                 form_admin_field("notification_recipients"),
             ],
             heading=_("Registration settings"),
@@ -292,8 +324,9 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         """
         sessions = self.sessions.all()
         if not isinstance(sessions, FakeQuerySet):
-            return set_places_left(list(sessions.with_places().order_by("sort_order", "starts_at")))
-        sessions = sorted(sessions, key=lambda session: (session.sort_order or 0, session.starts_at))
+            return set_places_left(list(sessions.not_cancelled().with_places().order_by("sort_order", "starts_at")))
+        sessions = sorted((session for session in sessions if session.cancelled_at is None),
+                          key=lambda session: (session.sort_order or 0, session.starts_at))
         saved_ids = [session.pk for session in sessions if session.pk]
         counts = {
             row["pk"]: row
@@ -322,6 +355,9 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
 
 
 class SessionQuerySet(models.QuerySet):
+    def not_cancelled(self):
+        return self.filter(cancelled_at__isnull=True)
+
     def with_places(self):
         """Each session annotated with ``confirmed_count`` and ``waitlisted_count``, counted in the same query."""
         return self.annotate(
@@ -353,6 +389,20 @@ class WorkshopSession(Orderable):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
+    # What registrants were last told (confirmation or change notice) and the calendar entry's SEQUENCE
+    # (RFC 5546): kept by forms.workshops.services, never by the editor (see ``save``).
+    calendar_sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
+    announced_starts_at = models.DateTimeField(null=True, editable=False)
+    announced_ends_at = models.DateTimeField(null=True, editable=False)
+    announced_venue = models.CharField(max_length=255, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True, editable=False)
+
+    # Publishing a revision saves sessions from the revision's copy: these fields would go back in time.
+    SERVICE_FIELDS = frozenset(
+        {"calendar_sequence", "announced_starts_at", "announced_ends_at", "announced_venue", "cancelled_at",
+         "cancellation_reason"}
+    )
 
     class Meta(Orderable.Meta):
         verbose_name = _("session")
@@ -371,9 +421,18 @@ class WorkshopSession(Orderable):
         # check and the publish must still fit: never store a capacity below it.
         if self.pk is None:
             return super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.SERVICE_FIELDS
+            ]
         with transaction.atomic():
             self.capacity = max(self.capacity, self.locked_confirmed_count())
             return super().save(*args, **kwargs)
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
 
     def locked_confirmed_count(self):
         """The confirmed count of this saved session, read under its row lock (call inside a transaction)."""

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
 from strategy_pages.caching import public_pages
@@ -51,6 +52,7 @@ PHONE_DUPLICATE_MESSAGE = _("A person with this phone number and no e-mail addre
                             "this session.")
 CALL_MADE_ACTION = "strategy_forms.registration_call_made"
 ATTENDANCE_TOO_EARLY_MESSAGE = _("Attendance can be marked from the day of the session.")
+SESSION_CANCELLED_MESSAGE = _("This session has been cancelled.")
 PAGE_HAS_REGISTRATIONS_MESSAGE = _(
     "This page (or a page below it) has workshop registrations and cannot be deleted. Unpublish it instead."
 )
@@ -193,11 +195,17 @@ def register(
     with transaction.atomic():
         if submission is None and source == Registration.Source.ONLINE:
             submission = WorkshopSubmission.objects.create(page=page, created_at=now)
-        # Lock in id order so two multi-session submissions cannot deadlock.
+        # With a per-person limit, every session of the workshop is locked (the person's other sessions
+        # are counted under the same locks as the places); in id order so that nothing can deadlock.
+        limit = page.max_sessions_per_person
+        locked = _lock_page_sessions(page) if limit else {}
         for session_id in session_ids:
-            session = _lock_session(session_id)
+            session = locked.get(session_id) or _lock_session(session_id)
             if session.page_id != page.pk:
                 raise ValueError(f"Session {session_id} does not belong to page {page.pk}.")
+            if limit and _over_session_limit(page, session, email, phone, limit):
+                outcomes.append(SessionOutcome(session, REFUSED, message=session_limit_message(limit)))
+                continue
             outcomes.append(
                 _register_for_locked_session(
                     page, session, full_name=full_name, email=email, phone=phone,
@@ -223,11 +231,47 @@ def register(
     return [replace(outcome, submission=submission) for outcome in outcomes]
 
 
+def session_limit_message(limit):
+    return ngettext(
+        "You can register for at most %(limit)d session of this workshop.",
+        "You can register for at most %(limit)d sessions of this workshop.",
+        limit,
+    ) % {"limit": limit}
+
+
+def _lock_page_sessions(page):
+    ids = WorkshopSession.objects.filter(page_id=page.pk).order_by("pk").values_list("pk", flat=True)
+    return {session_id: _lock_session(session_id) for session_id in ids}
+
+
+def _person_filter(email, phone):
+    """The person's active registrations, matched as ``_active_registration`` matches them."""
+    if email:
+        return lambda registrations: registrations.filter(email=email)
+    digits = phone_key(phone)
+    return lambda registrations: [
+        r for r in registrations.filter(email="").exclude(phone="") if digits and phone_key(r.phone) == digits
+    ]
+
+
+def _over_session_limit(page, session, email, phone, limit):
+    """True when the person already holds ``limit`` active registrations in other sessions of the page
+    (a repeated registration for a session they hold is not a new one: it is answered as a duplicate)."""
+    active = Registration.objects.filter(session__page_id=page.pk, status__in=Registration.ACTIVE_STATUSES)
+    mine = _person_filter(email, phone)(active)
+    sessions = {registration.session_id for registration in mine}
+    return session.pk not in sessions and len(sessions) >= limit
+
+
 def _register_for_locked_session(page, session, *, full_name, email, phone, form_data, source, now,
-                                 duplicates_refused=False, submission=None, individual_messages=True):
+                                 duplicates_refused=False, submission=None, individual_messages=True,
+                                 announce=True):
     """``duplicates_refused``: staff moves and entries are told of a duplicate (REFUSED); a public post
     gets a DUPLICATE outcome that it answers like any other (the caller tells the address's owner).
-    ``individual_messages=False``: the submission's one confirmation speaks for this registration."""
+    ``individual_messages=False``: the submission's one confirmation speaks for this registration.
+    ``announce=False``: the caller records the person's message itself (a move)."""
+    if session.is_cancelled:
+        return SessionOutcome(session, REFUSED, message=SESSION_CANCELLED_MESSAGE)
     existing = _active_registration(session, email, phone)
     if existing is not None and duplicates_refused:
         return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE if email else PHONE_DUPLICATE_MESSAGE)
@@ -249,7 +293,9 @@ def _register_for_locked_session(page, session, *, full_name, email, phone, form
         if duplicates_refused:
             return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE)
         return SessionOutcome(session, DUPLICATE)
-    messages.registration_created(registration, notify_person_and_staff=individual_messages)
+    _remember_announced(session)
+    if announce:
+        messages.registration_created(registration, notify_person_and_staff=individual_messages)
     position = waitlist_position(registration) if status == Status.WAITLISTED else None
     return SessionOutcome(session, status, registration, waitlist_position=position)
 
@@ -277,7 +323,7 @@ def cancel(registration, *, by_staff=False, now=None):
             raise SessionStarted()
         was_confirmed = registration.status == Status.CONFIRMED
         _set_cancelled(registration, now)
-        messages.registration_cancelled(registration, by_staff=by_staff)
+        messages.registration_cancelled(registration, by_staff=by_staff, had_calendar_entry=was_confirmed)
         promoted = _promote_waiters(session, now) if was_confirmed else []
     return CancelOutcome(registration, already_cancelled=False, promoted=promoted[0] if promoted else None)
 
@@ -373,12 +419,13 @@ def move(registration, to_session, *, now=None):
         outcome = _register_for_locked_session(
             source.page, target, full_name=registration.full_name, email=registration.email,
             phone=registration.phone, form_data=registration.form_data, source=registration.source, now=now,
-            duplicates_refused=True,
+            duplicates_refused=True, announce=False,
         )
         if outcome.refused:
             raise MoveRefused(outcome.message)
         was_confirmed = registration.status == Status.CONFIRMED
         _set_cancelled(registration, now)
+        messages.registration_moved(registration, outcome.registration, had_calendar_entry=was_confirmed)
         promoted = _promote_waiters(source, now) if was_confirmed else []
     return MoveOutcome(old=registration, new=outcome.registration, promoted=promoted[0] if promoted else None)
 
@@ -561,7 +608,7 @@ def register_again(submission, session_id, *, now=None):
     return outcome
 
 
-def resend_confirmation(submission, *, now=None):
+def resend_submission_confirmation(submission, *, now=None):
     """Record the submission's confirmation again (its sessions as they are now, with the calendar
     file); for the person's own page and for staff. Returns the notification, or None without an address."""
     return messages.submission_confirmation_again(submission, now or timezone.now())
@@ -570,3 +617,130 @@ def resend_confirmation(submission, *, now=None):
 def submission_calendar(submission):
     """The .ics file of the submission's confirmed registrations (one VEVENT each)."""
     return messages.build_submission_ics(submission)
+
+
+# Changes and cancellations of sessions ------------------------------------------------------------
+
+
+def _announced_values(session, venue):
+    """What the session's registrants were last told: (start, end, venue)."""
+    if session.announced_starts_at is None:
+        return session.starts_at, session.ends_at, venue
+    return session.announced_starts_at, session.announced_ends_at, session.announced_venue
+
+
+def _remember_announced(session):
+    """The first registration tells people the session's current date and venue: remember them."""
+    if session.announced_starts_at is None:
+        WorkshopSession.objects.filter(pk=session.pk).update(
+            announced_starts_at=session.starts_at, announced_ends_at=session.ends_at,
+            announced_venue=session.page.venue,
+        )
+        session.announced_starts_at, session.announced_ends_at = session.starts_at, session.ends_at
+        session.announced_venue = session.page.venue
+
+
+@dataclass(frozen=True)
+class SessionChange:
+    """A session whose date, time or venue differs from what its registrants were told."""
+
+    session: WorkshopSession
+    old: tuple  # (starts_at, ends_at, venue)
+    new: tuple
+    people: int  # confirmed and waitlisted: each is told once
+
+    @property
+    def changed_fields(self):
+        return [name for name, old, new in zip(("starts_at", "ends_at", "venue"), _as_told(self.old),
+                                               _as_told(self.new), strict=True) if old != new]
+
+
+def _as_told(values):
+    """Messages give times to the minute: seconds that the editor's form drops are no change."""
+    starts_at, ends_at, venue = values
+    return starts_at.replace(second=0, microsecond=0), ends_at.replace(second=0, microsecond=0), venue.strip()
+
+
+def _changes(page, sessions, saved):
+    """``sessions`` as the page would publish them, compared with the saved rows in ``saved`` (by pk)."""
+    changes = []
+    for session in sessions:
+        stored = saved.get(session.pk)
+        if stored is None or stored.is_cancelled or stored.announced_starts_at is None:
+            continue
+        old = _announced_values(stored, page.venue)
+        new = (session.starts_at, session.ends_at, page.venue)
+        if _as_told(old) != _as_told(new):
+            people = stored.registrations.filter(status__in=Registration.ACTIVE_STATUSES).count()
+            changes.append(SessionChange(stored, old, new, people))
+    return changes
+
+
+def pending_session_changes(draft):
+    """For the page editor: the sessions the draft ``draft`` (a page built from its latest revision) moves
+    or relocates, with how many people publishing would tell; sessions nobody is registered for are left out."""
+    saved = {session.pk: session for session in WorkshopSession.objects.filter(page_id=draft.pk)}
+    return [change for change in _changes(draft, draft.sessions.all(), saved) if change.people]
+
+
+def announce_session_changes(page, *, now=None):
+    """After publishing: each changed session's calendar SEQUENCE goes up by one and every confirmed or
+    waitlisted person gets one change notice (the old and new values, an updated calendar entry); what
+    was announced is remembered, so publishing again without a change tells nobody anything.
+    Returns the changes announced."""
+    announced = []
+    with transaction.atomic():
+        page = WorkshopPage.objects.get(pk=page.pk)
+        locked = _lock_page_sessions(page)
+        for change in _changes(page, locked.values(), locked):
+            session = change.session
+            session.announced_starts_at, session.announced_ends_at, session.announced_venue = change.new
+            fields = ["announced_starts_at", "announced_ends_at", "announced_venue"]
+            if change.people:
+                session.calendar_sequence += 1
+                fields.append("calendar_sequence")
+            session.save(update_fields=fields)
+            if change.people:
+                for registration in session.registrations.filter(status__in=Registration.ACTIVE_STATUSES):
+                    messages.session_changed(registration, session, old=change.old, new=change.new)
+                announced.append(change)
+    return announced
+
+
+@dataclass(frozen=True)
+class SessionCancelOutcome:
+    session: WorkshopSession
+    cancelled_registrations: list
+    already_cancelled: bool = False
+
+
+def cancel_session(session, *, reason, now=None):
+    """Staff cancel a session: every confirmed and waitlisted person is told why (with a calendar CANCEL),
+    their registrations are cancelled, nobody is promoted and the session's reminders are removed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("A reason is required.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _lock_session(session.pk)
+        if session.is_cancelled:
+            return SessionCancelOutcome(session, [], already_cancelled=True)
+        session.cancelled_at, session.cancellation_reason = now, reason
+        session.calendar_sequence += 1
+        session.save(update_fields=["cancelled_at", "cancellation_reason", "calendar_sequence"])
+        registrations = list(session.registrations.filter(status__in=Registration.ACTIVE_STATUSES).order_by("pk"))
+        for registration in registrations:
+            had_calendar_entry = registration.status == Status.CONFIRMED
+            _set_cancelled(registration, now)
+            messages.session_cancelled(registration, had_calendar_entry=had_calendar_entry)
+        messages.session_reminders_removed(session)
+    return SessionCancelOutcome(session, registrations)
+
+
+def cancel_workshop(page, *, reason, now=None):
+    """Every session of the workshop not cancelled yet, as ``cancel_session``, in one transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(WorkshopSession.objects.filter(page_id=page.pk).not_cancelled().order_by("pk")
+                   .values_list("pk", flat=True))
+        return [cancel_session(WorkshopSession(pk=session_id), reason=reason, now=now) for session_id in ids]

@@ -8,4 +8,6 @@ def workshop_published(sender, instance, **kwargs):
     # The signal also fires for scheduled publishing and for pages published from code.
     for session in instance.sessions.all():
         services.promote_waiters(session)
+    # Moved or relocated sessions: their people are told before the reminders are set for the new times.
+    services.announce_session_changes(instance)
     messages.sessions_published(instance)

@@ -32,6 +32,11 @@ def add_sessions_to_context(page, request, context):
     return context
 
 
+def pending_session_changes(page):
+    """For the editor's panel (``models.SessionChangesPanel``): what publishing the draft would announce."""
+    return services.pending_session_changes(page)
+
+
 @protect_form_post
 def serve_workshop_page(page, request, *args, **kwargs):
     """Show the form, or register the person through the service and list each session's outcome.
@@ -201,7 +206,7 @@ class SubmissionView(View):
                     "session": outcome.session.title, "position": outcome.waitlist_position}
             raise NothingToRegister(outcome.message or None)
         if action == "resend":
-            services.resend_confirmation(submission)
+            services.resend_submission_confirmation(submission)
             return _("We are sending the confirmation to your e-mail address again.")
         raise ValueError(action)
 

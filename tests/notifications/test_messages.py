@@ -106,7 +106,10 @@ def test_cancellation_confirms_and_promotes_the_first_waiter(quiet_workshop, dja
 
     (cancelled,) = to("odchodzi@example.org")
     assert cancelled.subject.startswith("Rezygnacja przyjęta")
-    assert cancelled.attachments == []
+    # The confirmed place had a calendar entry: the cancellation removes it (issue 15).
+    calendar, event = ics_event(cancelled)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(event["UID"]).startswith(f"registration-{leaving.pk}@")
     (promoted,) = to("czeka@example.org")
     assert promoted.subject.startswith("Zwolniło się miejsce")
     assert "17:00–18:30" in promoted.body

@@ -135,3 +135,27 @@ def test_multi_session_submissions_in_any_order_do_not_deadlock():
         stored = Registration.objects.filter(session=session)
         assert stored.count() == attempts
         assert stored.filter(status=Status.CONFIRMED).count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("limit", [1, 2])
+def test_simultaneous_submissions_by_one_person_never_exceed_the_session_limit(limit):
+    """Issue 15 point 5: the same person sends several submissions at once, each for other sessions;
+    the per-person limit is checked under the same locks as the places, so at most ``limit`` survive."""
+    page = make_workshop(capacities=(1, 5, 5, 5), max_sessions_per_person=limit)
+    sessions = list(page.sessions.order_by("pk"))
+    # Each submission picks two neighbouring sessions (overlapping the others'), in either order.
+    choices = [[sessions[i % 4], sessions[(i + 1) % 4]] for i in range(8)]
+
+    def attempt(index):
+        chosen = choices[index][::-1] if index % 2 else choices[index]
+        statuses = services.register(page, sessions=chosen, full_name="Ta sama osoba", email="Ta.Sama@Example.org")
+        return [outcome.status for outcome in statuses]
+
+    results, errors = run_in_threads(8, attempt)
+
+    assert errors == []
+    active = Registration.objects.filter(email="ta.sama@example.org", status__in=Registration.ACTIVE_STATUSES)
+    assert active.count() == limit
+    assert active.values("session").distinct().count() == limit
+    assert sum(statuses.count(Status.CONFIRMED) + statuses.count(Status.WAITLISTED) for statuses in results) == limit
