@@ -16,7 +16,7 @@ def remember_what_was_announced(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('strategy_forms', '0011_personal_data_paths'),
+        ('strategy_forms', '0014_working_groups_formed_and_assessment_versions'),
     ]
 
     operations = [
