@@ -36,7 +36,7 @@ from notifications.admin_access import forbidden_as_403
 from ..fields import parse_id
 from ..privacy.exports import FormulaSafeExportMixin, log_export
 from ..privacy.permissions import PersonalDataPermissionPolicy, personal_data_view, require_personal_data
-from . import services
+from . import services, views
 from .exceptions import MoveRefused, RegistrationClosed
 from .forms import MoveForm, StaffRegistrationForm
 from .models import Registration, WorkshopPage, WorkshopSession
@@ -240,6 +240,10 @@ class RegistrationViewSet(ModelViewSet):
             path("<int:pk>/move/", move_registration, name="move"),
             path("<int:pk>/cancel/", cancel_registration, name="cancel"),
             path("sessions/<int:session_id>/attendance/", attendance_list, name="attendance_list"),
+            path("sessions/<int:session_id>/check-in/", views.check_in_screen, name="check_in"),
+            path("sessions/<int:session_id>/walk-in/", views.walk_in_registration, name="walk_in"),
+            path("<int:pk>/check-in/", views.check_in_registration, name="check_in_registration"),
+            path("check-in/<str:code>/", views.check_in_by_code, name="check_in_code"),
         ]
 
 
@@ -468,6 +472,10 @@ def register_registration_log_actions(actions):
     actions.register_action(CANCEL_ACTION, _("Cancel registration"),
                             _("Registration cancelled by staff"))
     actions.register_action(ATTENDANCE_ACTION, _("Mark attendance"), _("Attendance marked"))
+    actions.register_action(views.CHECK_IN_ACTION, _("Check in"), _("Checked in at the door"))
+    actions.register_action(views.UNDO_CHECK_IN_ACTION, _("Undo check-in"), _("Check-in at the door taken back"))
+    actions.register_action(views.WALK_IN_ACTION, _("Walk-in registration"),
+                            _("Registered at the door and checked in"))
 
 
 @hooks.register("before_delete_page")

@@ -36,3 +36,9 @@ class MoveRefused(RegistrationError):
     """Moving a registration to another session was refused; nothing changed."""
 
     message = _("The registration could not be moved.")
+
+
+class CheckInRefused(RegistrationError):
+    """A check-in at the door (or a walk-in registration) that cannot be done; nothing changed."""
+
+    message = _("Only a person with a confirmed place can be checked in.")

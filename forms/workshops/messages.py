@@ -48,7 +48,7 @@ from ..mail import (
     vtimezone,
 )
 from .models import PLACEHOLDER_PATTERN, Registration, WorkshopPage, WorkshopSession
-from .tokens import cancel_token
+from .tokens import cancel_token, check_in_qr_png
 
 Kind = Notification.Kind
 
@@ -455,14 +455,24 @@ def _registration(notification):
     return Registration.objects.select_related("session__page").get(pk=notification.object_id)
 
 
+def check_in_code_section(registration):
+    """The door check-in code for a confirmed place: a paragraph after the text and the QR code as a PNG
+    attachment (a separate piece, so that another message can carry it as it is)."""
+    if registration.status != Status.CONFIRMED or not registration.check_in_code:
+        return "", []
+    text = render_to_string("forms/workshops/email/check_in_code.txt", {"registration": registration}).strip()
+    return f"\n\n{text}", [("kod-odprawy.png", check_in_qr_png(registration), "image/png")]
+
+
 def participant_message(registration, prefix, *, with_ics=False):
     values = placeholder_values(registration)
     subject, text = message_texts(registration.session.page, prefix)
     attachments = [ics_attachment(registration)] if with_ics else []
+    code_text, code_attachments = check_in_code_section(registration) if with_ics else ("", [])
     return compose(
         fill_subject(subject, values),
-        fill_placeholders(text, values),
-        attachments=attachments,
+        fill_placeholders(text, values) + code_text,
+        attachments=attachments + code_attachments,
         links=(values["link_anulowania"], values["link_strony"]),
     )
 
