@@ -63,7 +63,8 @@
     data.set("q", input.value);
     var row = form.closest("li");
     form.querySelector("button").disabled = true;
-    request(form.action, {
+    // getAttribute: the form's own field named "action" hides the form.action property.
+    request(form.getAttribute("action"), {
       method: "POST", body: data, headers: { "X-CSRFToken": data.get("csrfmiddlewaretoken") }
     }, row && row.id);
   });
