@@ -176,7 +176,7 @@ def check_in_screen(request, session_id):
         return _fragment(request, session, query)
     return TemplateResponse(request, "forms/workshops/admin/check_in.html", {
         **_check_in_context(session, query),
-        "page_title": _("Check-in"), "page_subtitle": f"{session.page.title} – {session.title}",
+        "page_title": _("Check-in"), "page_subtitle": session.title,
         "header_icon": "tick", "walk_in_form": WalkInForm(),
     })
 
@@ -228,7 +228,7 @@ def walk_in_registration(request, session_id):
             return redirect(_screen_url(session))
     return TemplateResponse(request, "forms/workshops/admin/check_in.html", {
         **_check_in_context(session, ""),
-        "page_title": _("Check-in"), "page_subtitle": f"{session.page.title} – {session.title}",
+        "page_title": _("Check-in"), "page_subtitle": session.title,
         "header_icon": "tick", "walk_in_form": form,
     }, status=status)
 

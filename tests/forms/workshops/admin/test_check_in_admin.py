@@ -148,3 +148,22 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, sessions, people)
     for path in (screen(sessions[0]), f"/admin/registrations/{people[0].pk}/check-in/"):
         response = client.post(path) if "sessions" not in path else client.get(path)
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_check_in_screen_and_persons_page_with_the_qr_are_valid_html(client, form_admin, workshop, sessions, people,
+                                                                    tmp_path):
+    from forms.workshops.tokens import cancel_token
+    from tests.conformance.vnu import check_html_files
+
+    persons_page = client.get(f"/rejestracja/anuluj/{cancel_token(people[0])}/")
+    assert "<svg role=\"img\"" in persons_page.content.decode()
+    client.force_login(form_admin)
+    files = []
+    for name, response in (("persons-page", persons_page), ("check-in", client.get(screen(sessions[0]))),
+                           ("walk-in-error", client.post(f"/admin/registrations/sessions/{sessions[0].pk}/walk-in/",
+                                                         {"full_name": ""}))):
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.content)
+        files.append(path)
+    errors, _warnings = check_html_files(files)
+    assert errors == []
