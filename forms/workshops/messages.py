@@ -18,6 +18,7 @@ the site language; ``FormsConfig.ready`` imports this module in every process.
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from email.mime.image import MIMEImage
 from email.mime.text import MIMEText
 from zoneinfo import ZoneInfo
 
@@ -461,7 +462,9 @@ def check_in_code_section(registration):
     if registration.status != Status.CONFIRMED or not registration.check_in_code:
         return "", []
     text = render_to_string("forms/workshops/email/check_in_code.txt", {"registration": registration}).strip()
-    return f"\n\n{text}", [("kod-odprawy.png", check_in_qr_png(registration), "image/png")]
+    image = MIMEImage(check_in_qr_png(registration), "png")
+    image.add_header("Content-Disposition", "attachment", filename="kod-odprawy.png")
+    return f"\n\n{text}", [image]
 
 
 def participant_message(registration, prefix, *, with_ics=False):
