@@ -37,7 +37,7 @@ from notifications.admin_access import forbidden_as_403
 from ..fields import parse_id
 from ..privacy.exports import log_export
 from ..privacy.permissions import PersonalDataPermissionPolicy, personal_data_view, require_personal_data
-from . import services
+from . import services, views
 from .exceptions import MoveRefused, RegistrationClosed
 from .exports import LIST_EXPORT, RegistrationExportMixin
 from .forms import CancelSessionsForm, MoveForm, staff_registration_form_class
@@ -326,6 +326,10 @@ class RegistrationViewSet(ModelViewSet):
             path("sessions/<int:session_id>/attendance/", attendance_list, name="attendance_list"),
             path("sessions/<int:session_id>/cancel/", cancel_session, name="cancel_session"),
             path("workshops/<int:page_id>/cancel/", cancel_workshop, name="cancel_workshop"),
+            path("sessions/<int:session_id>/check-in/", views.check_in_screen, name="check_in"),
+            path("sessions/<int:session_id>/walk-in/", views.walk_in_registration, name="walk_in"),
+            path("<int:pk>/check-in/", views.check_in_registration, name="check_in_registration"),
+            path("check-in/<str:code>/", views.check_in_by_code, name="check_in_code"),
         ]
 
 
@@ -663,6 +667,10 @@ def register_registration_log_actions(actions):
     actions.register_action(WORKSHOP_CANCEL_ACTION, _("Cancel workshop"), _("Workshop cancelled by staff"))
     actions.register_action(RESEND_ACTION, _("Resend confirmation"), _("Confirmation sent again"))
     actions.register_action(services.CALL_MADE_ACTION, _("Mark call made"), _("The person was phoned"))
+    actions.register_action(views.CHECK_IN_ACTION, _("Check in"), _("Checked in at the door"))
+    actions.register_action(views.UNDO_CHECK_IN_ACTION, _("Undo check-in"), _("Check-in at the door taken back"))
+    actions.register_action(views.WALK_IN_ACTION, _("Walk-in registration"),
+                            _("Registered at the door and checked in"))
 
 
 @hooks.register("register_page_header_buttons")

@@ -46,3 +46,9 @@ class NothingToRegister(RegistrationError):
     """A "register again" asked for a session the submission holds an active registration for."""
 
     message = _("You are already registered for this session.")
+
+
+class CheckInRefused(RegistrationError):
+    """A check-in at the door (or a walk-in registration) that cannot be done; nothing changed."""
+
+    message = _("Only a person with a confirmed place can be checked in.")

@@ -228,6 +228,17 @@ def staff_registration_form_class(page):
     })
 
 
+class WalkInForm(StaffRegistrationForm):
+    """A person registered at the door: the staff form without the session (it is the door's) or channel."""
+
+    sessions = None
+    channel = None
+
+    def __init__(self, *args, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)
+        self.fields["full_name"].widget.attrs["autocomplete"] = "off"
+
+
 class MoveForm(forms.Form):
     session = BoundedModelChoiceField(label=_("Move to session"), queryset=WorkshopSession.objects.none(),
                                      widget=forms.RadioSelect, empty_label=None)

@@ -18,6 +18,7 @@ the site language; ``FormsConfig.ready`` imports this module in every process.
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from email.mime.image import MIMEImage
 from email.mime.text import MIMEText
 from zoneinfo import ZoneInfo
 
@@ -47,7 +48,7 @@ from ..mail import (
     vtimezone,
 )
 from .models import PLACEHOLDER_PATTERN, Registration, WorkshopPage, WorkshopSession, WorkshopSubmission
-from .tokens import cancel_token, submission_token
+from .tokens import cancel_token, check_in_qr_png, submission_token
 
 Kind = Notification.Kind
 Status = Registration.Status
@@ -636,6 +637,17 @@ def _registration(notification):
     return Registration.objects.select_related("session__page", "submission").get(pk=notification.object_id)
 
 
+def check_in_code_section(registration):
+    """The door check-in code for a confirmed place: a paragraph after the text and the QR code as a PNG
+    attachment (a separate piece, so that another message can carry it as it is)."""
+    if registration.status != Status.CONFIRMED or not registration.check_in_code:
+        return "", []
+    text = render_to_string("forms/workshops/email/check_in_code.txt", {"registration": registration}).strip()
+    image = MIMEImage(check_in_qr_png(registration), "png")
+    image.add_header("Content-Disposition", "attachment", filename="kod-odprawy.png")
+    return f"\n\n{text}", [image]
+
+
 def participant_message(registration, prefix, *, with_ics=False):
     values = placeholder_values(registration)
     subject, text = message_texts(registration.session.page, prefix)
@@ -645,10 +657,11 @@ def participant_message(registration, prefix, *, with_ics=False):
     if registration.submission_id and registration.status != Status.CANCELLED:
         manage = submission_url(registration.submission, registration.session.page)
         text += "\n\n" + gettext("All sessions of your registration (“Moje zgłoszenie”): %(url)s") % {"url": manage}
+    code_text, code_attachments = check_in_code_section(registration) if with_ics else ("", [])
     return compose(
         fill_subject(subject, values),
-        text,
-        attachments=attachments,
+        text + code_text,
+        attachments=attachments + code_attachments,
         links=(values["link_anulowania"], values["link_strony"], manage),
     )
 

@@ -6,6 +6,7 @@ so these models import nothing above them.
 """
 
 import re
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -505,6 +506,28 @@ class SubmissionSession:
     def can_register_again(self):
         """Cancelled, or refused for lack of places: the person may try again (a place or the waitlist)."""
         return not self.active and not self.started and self.other_outcome != "duplicate"
+# The door check-in code: no letters or digits that are easily confused when read aloud or from a
+# phone screen (0/O/D, 1/I/L, 2/Z, 5/S, 8/B, U/V).
+CHECK_IN_CODE_ALPHABET = "ACEFGHJKMNPQRTWXY34679"
+CHECK_IN_CODE_LENGTH = 6
+
+
+def generate_check_in_code():
+    """A random code (``secrets``); uniqueness is the database's constraint, see ``new_check_in_code``."""
+    return "".join(secrets.choice(CHECK_IN_CODE_ALPHABET) for _ in range(CHECK_IN_CODE_LENGTH))
+
+
+def new_check_in_code():
+    """A code no registration has yet (22^6, about 113 million codes: a repeat is rare, so one query)."""
+    while True:
+        code = generate_check_in_code()
+        if not Registration.objects.filter(check_in_code=code).exists():
+            return code
+
+
+def normalise_check_in_code(text):
+    """What staff type or a scanner reads: letter case, spaces and dashes do not matter."""
+    return re.sub(r"[\s-]", "", text or "").upper()
 
 
 class Registration(AbstractFormSubmission):
@@ -523,6 +546,7 @@ class Registration(AbstractFormSubmission):
     class Source(models.TextChoices):
         ONLINE = "online", _("online form")
         STAFF = "staff", _("added by staff")
+        WALK_IN = "walk_in", _("registered at the door")
 
     class CallReason(models.TextChoices):
         PROMOTED = "promoted", _("promoted from the waitlist")
@@ -549,6 +573,10 @@ class Registration(AbstractFormSubmission):
     )
     # Checked in at the session: None until staff mark it (forms.workshops.services.mark_attendance).
     attended = models.BooleanField(_("attended"), null=True, blank=True)
+    # Shown to the person (mail, their page, as a QR code) and typed or scanned at the door.
+    check_in_code = models.CharField(
+        _("check-in code"), max_length=CHECK_IN_CODE_LENGTH, unique=True, null=True, blank=True, editable=False
+    )
     # Set when the personal data was anonymised (retention period or erasure, forms.privacy.services).
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     # A person staff must phone (no e-mail address to tell them): set by services.request_call, cleared

@@ -12,7 +12,7 @@ from the start of the transaction.
 from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,13 +24,22 @@ from ..phones import phone_key
 from . import messages
 from .exceptions import (
     CapacityBelowConfirmed,
+    CheckInRefused,
     InvalidSubmissionLink,
     MoveRefused,
     NothingToRegister,
     RegistrationClosed,
     SessionStarted,
 )
-from .models import Registration, WorkshopPage, WorkshopSession, WorkshopSubmission, set_places_left
+from .models import (
+    Registration,
+    WorkshopPage,
+    WorkshopSession,
+    WorkshopSubmission,
+    new_check_in_code,
+    normalise_check_in_code,
+    set_places_left,
+)
 from .tokens import (  # noqa: F401 - part of the service's interface
     cancel_token,
     registration_from_cancel_token,
@@ -288,6 +297,7 @@ def _register_for_locked_session(page, session, *, full_name, email, phone, form
             registration = Registration.objects.create(
                 page=page, session=session, full_name=full_name.strip(), email=email, phone=phone.strip(),
                 form_data=form_data, status=status, source=source, status_changed_at=now, submission=submission,
+                check_in_code=new_check_in_code(),
             )
     except IntegrityError:
         if duplicates_refused:
@@ -505,6 +515,81 @@ def resend_confirmation(registration):
     """Send the person's current confirmation (or waitlist) message again; False when there is no
     address to send it to or the registration is cancelled."""
     return messages.confirmation_resent(registration, timezone.now()) is not None
+
+
+# Check-in at the door ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckInCounts:
+    present: int
+    confirmed: int
+
+
+def check_in_counts(session):
+    """People present and people with a confirmed place, counted now (one query)."""
+    counts = session.registrations.filter(status=Status.CONFIRMED).aggregate(
+        confirmed=Count("pk"), present=Count("pk", filter=Q(attended=True))
+    )
+    return CheckInCounts(present=counts["present"], confirmed=counts["confirmed"])
+
+
+def check_in_list(session, query=""):
+    """The session's confirmed people for the door, by name; ``query`` matches a name or a code."""
+    registrations = session.registrations.filter(status=Status.CONFIRMED)
+    query = " ".join((query or "").split())
+    if query:
+        registrations = registrations.filter(
+            Q(full_name__icontains=query) | Q(check_in_code=normalise_check_in_code(query))
+        )
+    return registrations.order_by("full_name", "pk")
+
+
+def registration_by_check_in_code(code):
+    """The registration a scanned or typed code belongs to, or None."""
+    code = normalise_check_in_code(code)
+    if not code:
+        return None
+    return Registration.objects.select_related("session__page").filter(check_in_code=code).first()
+
+
+def check_in(registration, *, now=None):
+    """Mark a person present at the door (the same ``attended`` the attendance list and exports show).
+
+    Raises ``CheckInRefused`` for a registration without a confirmed place. Checking in twice is no
+    change; returns True when the registration changed."""
+    with transaction.atomic():
+        status = Registration.objects.filter(pk=registration.pk).values_list("status", flat=True).first()
+        if status != Status.CONFIRMED:
+            raise CheckInRefused()
+        return mark_attendance([registration], True, now=now) > 0
+
+
+def undo_check_in(registration, *, now=None):
+    """Take back a check-in made by mistake (attendance not marked); returns True when it changed."""
+    return mark_attendance([registration], None, now=now) > 0
+
+
+def walk_in(session, *, full_name, email="", phone="", now=None):
+    """Register a person who came to the door without a place and check them in, in one transaction.
+
+    The same rules as every registration (``register``: the session's lock, capacity, duplicates), but a
+    walk-in is never put on the waitlist: without a free place it is refused (``CheckInRefused``), as is
+    a person already registered. Returns the new, checked-in registration."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_session(session.pk)
+        if _confirmed_count(locked) >= locked.capacity:
+            raise CheckInRefused(FULL_MESSAGE)
+        outcome = register(
+            locked.page, sessions=[locked], full_name=full_name, email=email, phone=phone,
+            source=Registration.Source.WALK_IN, enforce_window=False, duplicates_refused=True, now=now,
+        )[0]
+        if not outcome.confirmed:
+            raise CheckInRefused(outcome.message or FULL_MESSAGE)
+        mark_attendance([outcome.registration], True, now=now)
+        outcome.registration.attended = True
+        return outcome.registration
 
 
 def promote_waiters(session, now=None):

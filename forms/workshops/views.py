@@ -1,27 +1,36 @@
-"""The workshop page's form and result, self-service cancellation and the "Moje zgłoszenie" page of a
-submission: thin, the service decides."""
+"""The workshop page's form and result, self-service cancellation, the "Moje zgłoszenie" page of a
+submission and the door check-in screen of the admin: thin, the service decides."""
 
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
+from django.views.decorators.http import require_POST
 from wagtail.contrib.forms.models import FormMixin
+from wagtail.log_actions import log
 
 from ..abuse import check_post, protect_form_post
+from ..privacy.permissions import personal_data_view
 from . import fragments, services
 from .exceptions import (
+    CheckInRefused,
     InvalidCancellationLink,
     InvalidSubmissionLink,
     NothingToRegister,
     RegistrationClosed,
     SessionStarted,
 )
+from .forms import WalkInForm
+from .models import Registration, WorkshopSession
+from .tokens import check_in_qr_svg
 
 
 def add_sessions_to_context(page, request, context):
@@ -148,6 +157,11 @@ class CancelRegistrationView(View):
             return None
 
     def _render(self, request, status=200, **context):
+        registration = context.get("registration")
+        if registration is not None and registration.status == Registration.Status.CONFIRMED and (
+            registration.check_in_code and not context.get("started_message")
+        ):
+            context["check_in_qr"] = check_in_qr_svg(registration)
         return TemplateResponse(request, self.template_name, context, status=status)
 
     def _invalid(self, request):
@@ -248,3 +262,111 @@ def submission_calendar(request, token):
     response["Content-Disposition"] = 'attachment; filename="warsztaty.ics"'
     response["Cache-Control"] = "private, no-store"
     return response
+# Check-in at the door (admin, form administrators) ------------------------------------------------
+
+CHECK_IN_ACTION = "strategy_forms.registration_check_in"
+UNDO_CHECK_IN_ACTION = "strategy_forms.registration_check_in_undo"
+WALK_IN_ACTION = "strategy_forms.registration_walk_in"
+# Sent by forms/static/forms/check-in.js: answer with the list fragment instead of the whole screen.
+FRAGMENT_HEADER = "X-Check-In-Fragment"
+
+
+def _door_session(session_id):
+    return get_object_or_404(WorkshopSession.objects.select_related("page"), pk=session_id)
+
+
+def _check_in_context(session, query):
+    return {
+        "session": session, "workshop": session.page, "query": query,
+        "registrations": list(services.check_in_list(session, query)),
+        "counts": services.check_in_counts(session),
+    }
+
+
+def _screen_url(session, query=""):
+    url = reverse("registrations:check_in", args=[session.pk])
+    return f"{url}?{urlencode({'q': query})}" if query else url
+
+
+def _wants_fragment(request):
+    return request.headers.get(FRAGMENT_HEADER) == "1"
+
+
+def _fragment(request, session, query, status=200, notice=None, notice_level="success"):
+    context = {**_check_in_context(session, query), "notice": notice, "notice_level": notice_level}
+    return TemplateResponse(request, "forms/workshops/admin/check_in_results.html", context, status=status)
+
+
+@personal_data_view
+def check_in_screen(request, session_id):
+    """The session's door: search by name or code as you type, check in with one tap, walk-ins."""
+    session = _door_session(session_id)
+    query = request.GET.get("q", "")[:100]
+    if _wants_fragment(request):
+        return _fragment(request, session, query)
+    return TemplateResponse(request, "forms/workshops/admin/check_in.html", {
+        **_check_in_context(session, query),
+        "page_title": _("Check-in"), "page_subtitle": session.title,
+        "header_icon": "tick", "walk_in_form": WalkInForm(),
+    })
+
+
+@personal_data_view
+@require_POST
+def check_in_registration(request, pk):
+    """One tap: ``action`` "in" checks the person in, "undo" takes it back."""
+    registration = get_object_or_404(Registration.objects.select_related("session__page"), pk=pk)
+    session, query = registration.session, request.POST.get("q", "")[:100]
+    undo = request.POST.get("action") == "undo"
+    try:
+        changed = services.undo_check_in(registration) if undo else services.check_in(registration)
+    except CheckInRefused as exc:
+        if _wants_fragment(request):
+            return _fragment(request, session, query, status=409, notice=exc.message, notice_level="error")
+        messages.error(request, exc.message)
+        return redirect(_screen_url(session, query))
+    if changed:
+        log(registration, UNDO_CHECK_IN_ACTION if undo else CHECK_IN_ACTION, user=request.user,
+            data={"session": session.title})
+    text = (_("Check-in of %(name)s taken back.") if undo else _("%(name)s checked in.")) % {
+        "name": registration.full_name}
+    if _wants_fragment(request):
+        return _fragment(request, session, query, notice=text)
+    messages.success(request, text)
+    return redirect(_screen_url(session, query))
+
+
+@personal_data_view
+@require_POST
+def walk_in_registration(request, session_id):
+    """A person at the door without a place: registered under the same capacity rules and checked in."""
+    session = _door_session(session_id)
+    form = WalkInForm(request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration = services.walk_in(session, full_name=data["full_name"], email=form.email_or_empty(),
+                                            phone=data["phone"])
+        except CheckInRefused as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        else:
+            log(registration, WALK_IN_ACTION, user=request.user, data={"session": session.title})
+            messages.success(request, _("%(name)s registered at the door and checked in.") % {
+                "name": registration.full_name})
+            return redirect(_screen_url(session))
+    return TemplateResponse(request, "forms/workshops/admin/check_in.html", {
+        **_check_in_context(session, ""),
+        "page_title": _("Check-in"), "page_subtitle": session.title,
+        "header_icon": "tick", "walk_in_form": form,
+    }, status=status)
+
+
+@personal_data_view
+def check_in_by_code(request, code):
+    """Where the QR code leads: that person on their session's check-in screen."""
+    registration = services.registration_by_check_in_code(code)
+    if registration is None:
+        raise Http404(_("There is no registration with this code."))
+    return redirect(_screen_url(registration.session, registration.check_in_code))

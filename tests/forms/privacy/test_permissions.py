@@ -63,6 +63,16 @@ CASES = {
     "admin/registrations/calls/": ("get", lambda o: ({}, {}), "form_admin"),
     "admin/registrations/sessions/<int:session_id>/attendance/": (
         "get", lambda o: ({"session_id": o["session"].pk}, {}), "form_admin"),
+    # The door check-in (issue 15): the screen, one tap, a walk-in, and where the QR code leads.
+    "admin/registrations/sessions/<int:session_id>/check-in/": (
+        "get", lambda o: ({"session_id": o["session"].pk}, {"q": "Anna"}), "form_admin"),
+    "admin/registrations/<int:pk>/check-in/": (
+        "post", lambda o: ({"pk": o["registration"].pk}, {"action": "in"}), "form_admin"),
+    "admin/registrations/sessions/<int:session_id>/walk-in/": (
+        "post", lambda o: ({"session_id": o["session"].pk},
+                           {"full_name": "Jan Z Ulicy", "phone": "600 900 900", "consent": "on"}), "form_admin"),
+    "admin/registrations/check-in/<str:code>/": (
+        "get", lambda o: ({"code": o["registration"].check_in_code}, {}), "form_admin"),
     "admin/personal-data/": ("get", lambda o: ({}, {}), "form_admin"),
     "admin/participation/working-groups/": ("get", lambda o: ({}, {}), "form_admin"),
     "admin/participation/working-groups/<int:page_id>/": (
@@ -127,6 +137,10 @@ CASES = {
 }
 
 
+# GET routes that answer the allowed role with a redirect (the QR code's address opens the check-in screen).
+REDIRECTING_GETS = {"admin/registrations/check-in/<str:code>/"}
+
+
 def url_for(route, kwargs):
     path = "/" + route
     for name, value in kwargs.items():
@@ -168,7 +182,7 @@ def test_the_role_that_may_use_the_view_gets_it(route, objects, client, form_adm
         consultations.moderate(objects["submission"], user=form_admin, accept=True)
     client.force_login(form_admin if role == "nobody" else {"form_admin": form_admin, "reviewer": reviewer}[role])
     response = getattr(client, method)(url_for(route, kwargs), data)
-    expected = 403 if role == "nobody" else 200 if method == "get" else 302
+    expected = 403 if role == "nobody" else 200 if method == "get" and route not in REDIRECTING_GETS else 302
     assert response.status_code == expected, (route, response.status_code)
 
 

@@ -159,3 +159,24 @@ def test_simultaneous_submissions_by_one_person_never_exceed_the_session_limit(l
     assert active.count() == limit
     assert active.values("session").distinct().count() == limit
     assert sum(statuses.count(Status.CONFIRMED) + statuses.count(Status.WAITLISTED) for statuses in results) == limit
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_walk_in_and_online_registration_race_for_the_last_place():
+    """Issue 15 point 3: a walk-in at the door and an online registration cannot both get the last place."""
+    for round_number in range(5):
+        page = make_workshop(capacities=(1,), title=f"Ostatnie miejsce {round_number}")
+        session = page.sessions.get()
+
+        def attempt(index, session=session, page=page):
+            if index == 0:
+                try:
+                    return services.walk_in(session, full_name="Przy wejściu", phone="600 100 200").status
+                except services.CheckInRefused:
+                    return "refused"
+            return services.register(page, sessions=[session], full_name="Online", email="online@example.org")[0].status
+
+        statuses, errors = run_in_threads(2, attempt)
+        assert errors == []
+        assert sorted(statuses) in (["confirmed", "refused"], ["confirmed", "waitlisted"])
+        assert Registration.objects.filter(session=session, status=Status.CONFIRMED).count() == 1
