@@ -17,7 +17,7 @@ def backfill_check_in_codes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("strategy_forms", "0011_personal_data_paths"),
+        ("strategy_forms", "0015_session_changes_and_limits"),
     ]
 
     operations = [
