@@ -71,13 +71,14 @@ def start_gunicorn(env, port, *, workers=2, threads=1, app="cms.wsgi:application
     )
 
 
-def wait_until_up(url, process, timeout=60):
+def wait_until_up(url, process, timeout=300):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"server for {url} exited early")
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            # A shared, loaded machine may take many seconds for a first, cold page.
+            with urllib.request.urlopen(url, timeout=60) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):

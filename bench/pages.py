@@ -1,7 +1,9 @@
 """Benchmark: public pages per second under gunicorn, read against a framework floor and a physical floor.
 
-For the home page, the news index, a news page, a strategy page and a workshop page of the demo site
-it measures requests per second and p50/p99 latency with a load generator on loopback, against:
+For the home page, the news index, a news page, a strategy page, a workshop page, the working-group
+sign-up page, the open consultation page, the consultation report (of the ended consultation) and the
+survey page of the demo site it measures requests per second and p50/p99 latency with a load generator
+on loopback, against:
 
 * the project under gunicorn (2 sync workers by default), four times: with every cache off (page
   cache, fragment cache and the routing memo: ``ROUTE_MEMO=0`` — what the first visitor after a
@@ -66,16 +68,24 @@ from _common import (
 )
 
 BENCH_DIR = Path(__file__).resolve().parent
-PAGES = ("home", "news_index", "news", "strategy", "workshop")
+PAGES = ("home", "news_index", "news", "strategy", "workshop", "working_groups", "consultation", "report", "survey")
+# Answered by Wagtail on every request (forms hold a CSRF token; the report changes when its consultation ends).
+NEVER_PAGE_CACHED = frozenset({"workshop", "working_groups", "consultation", "report", "survey"})
 
 FIND_PAGES = """
 import json
 from strategy_pages.models import HomePage, NewsIndexPage, NewsPage, StrategyPage
-from forms.models import WorkshopPage
+from django.utils import timezone
+from forms.models import ConsultationPage, ConsultationReportPage, SurveyPage, WorkingGroupSignupPage, WorkshopPage
+now = timezone.now()
 found = {}
-for key, model in [("home", HomePage), ("news_index", NewsIndexPage), ("news", NewsPage),
-                   ("strategy", StrategyPage), ("workshop", WorkshopPage)]:
-    page = model.objects.live().public().order_by("path").first()
+for key, pages in [("home", HomePage.objects), ("news_index", NewsIndexPage.objects), ("news", NewsPage.objects),
+                   ("strategy", StrategyPage.objects), ("workshop", WorkshopPage.objects),
+                   ("working_groups", WorkingGroupSignupPage.objects),
+                   ("consultation", ConsultationPage.objects.filter(starts_at__lte=now, ends_at__gt=now)),
+                   ("report", ConsultationReportPage.objects),  # the ended consultation's
+                   ("survey", SurveyPage.objects)]:
+    page = pages.live().public().order_by("path").first()
     found[key] = page.get_url() if page else None
 print(json.dumps(found))
 """
@@ -394,9 +404,9 @@ def main():
                    "ratio": 100 * result["rps"] / floor_rps if floor_rps else None, "queries": None, "warm": None}
             if name in queries:
                 row["queries"], row["warm"] = queries[name][key]["cold"], queries[name][key]["warm"]
-            elif name == "page cache":  # a hit makes no query; workshop pages are never cached
+            elif name == "page cache":  # a hit makes no query; form pages and the report are never cached
                 cold, warm = queries["page cache off"][key]["cold"], queries["page cache off"][key]["warm"]
-                row["queries"], row["warm"] = cold, warm if key == "workshop" else 0
+                row["queries"], row["warm"] = cold, warm if key in NEVER_PAGE_CACHED else 0
             else:
                 row["queries"] = row["warm"] = 0
             rows.append(row)

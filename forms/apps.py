@@ -24,7 +24,10 @@ class FormsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
-        from .working_groups.models import WorkingGroup
+        from strategy_pages.caching import invalidate_on_change
+
+        from .consultations.models import Assessment, ConsultationSubmission, ThematicArea, Trend
+        from .working_groups.models import GroupRecommendations, WorkingGroup, WorkingGroupSignup
         from .working_groups.signals import working_group_saved
         from .workshops.models import WorkshopPage
         from .workshops.signals import workshop_published
@@ -33,5 +36,11 @@ class FormsConfig(AppConfig):
             workshop_published, sender=WorkshopPage, dispatch_uid="strategy_forms.workshop_published"
         )
         post_save.connect(working_group_saved, sender=WorkingGroup, dispatch_uid="strategy_forms.working_group_saved")
+        # What the sign-up, consultation and report pages show besides their own fields: their cached
+        # content (``{% page_content_cache %}``) is replaced from the commit of any change on.
+        invalidate_on_change(
+            WorkingGroup, WorkingGroupSignup, ThematicArea, ConsultationSubmission, Assessment, Trend,
+            GroupRecommendations,
+        )
         for module in MESSAGE_MODULES:
             import_module(module)

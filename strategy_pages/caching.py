@@ -468,6 +468,29 @@ def _invalidate_for_instance(sender, instance, **kwargs):
         invalidate()
 
 
+def _invalidate_for_m2m(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        invalidate()
+
+
+def invalidate_on_change(*models):
+    """Make ``models`` (data other apps show on public pages: groups, sign-ups, submissions, areas…)
+    start a new generation whenever a row is saved or deleted, or one of their many-to-many relations
+    changes, like pages do: the data decides, whichever code changed it. Bulk ``QuerySet.update()``
+    sends no signal: code that changes shown rows that way calls ``invalidate()`` itself."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in models:
+        label = model._meta.label_lower
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"strategia-cache-save-{label}")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"strategia-cache-delete-{label}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _invalidate_for_m2m, sender=field.remote_field.through,
+                dispatch_uid=f"strategia-cache-m2m-{label}-{field.name}",
+            )
+
+
 def connect_signals():
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_unpublished, post_page_move

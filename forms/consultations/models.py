@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractForm, AbstractFormSubmission
@@ -26,6 +27,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+
+from strategy_pages.caching import SkipViewRestrictionsMixin, cached_fragment
 
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
@@ -90,6 +93,9 @@ class ConsultationPage(ParticipationFormPage):
 
     template = "forms/consultations/consultation_page.html"
     landing_page_template = "forms/consultations/consultation_page_landing.html"
+    # The announcement and the blank form are a fragment reused until the next change of the page or of
+    # the areas (``FormsConfig.ready``); the CSRF token is filled in on every request.
+    cache_page_content = True
 
     intro = RichTextField(_("introduction"), blank=True, features=TEXT_FEATURES)
     starts_at = models.DateTimeField(_("consultation starts"))
@@ -158,6 +164,14 @@ class ConsultationPage(ParticipationFormPage):
     def has_not_started(self, now=None):
         return (now or timezone.now()) < self.starts_at
 
+    def period_state(self, now=None):
+        now = now or timezone.now()
+        return "before" if self.has_not_started(now) else "ended" if self.has_ended(now) else "open"
+
+    def content_cache_variant(self, request):
+        """Cached content differs before, during and after the consultation period (form or notice)."""
+        return self.period_state()
+
     form_class = LazyImport("forms.consultations.forms.ConsultationSubmissionForm")
     page_views = LazyImport("forms.consultations.views")
 
@@ -192,7 +206,10 @@ class ConsultationPage(ParticipationFormPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["consultation_open"] = self.is_open()
-        context["report_page"] = self.get_children().live().public().type(ConsultationReportPage).first()
+        # Looked up only when rendered: the content is usually taken from the fragment cache.
+        context["report_page"] = SimpleLazyObject(
+            lambda: self.get_children().live().public().type(ConsultationReportPage).first()
+        )
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -375,7 +392,7 @@ class AssessmentVersion(models.Model):
         return f"{self.assessment_id} v{self.number}"
 
 
-class ConsultationReportPage(RoutablePageMixin, Page):
+class ConsultationReportPage(SkipViewRestrictionsMixin, RoutablePageMixin, Page):  # noqa: DJ008 - Page.__str__
     """The public report of a consultation (child of its consultation page), also as CSV.
 
     Lists accepted and assessed submissions: title, area, whom the submitter represents and the
@@ -383,6 +400,9 @@ class ConsultationReportPage(RoutablePageMixin, Page):
     """
 
     template = "forms/consultations/report_page.html"
+    # The report is a fragment reused until the next change of a page or of the submissions, assessments,
+    # trends and recommendations it shows (``FormsConfig.ready``); the period's end starts a variant.
+    cache_page_content = True
 
     intro = RichTextField(_("introduction"), blank=True, features=TEXT_FEATURES)
     conclusions = RichTextField(_("conclusions"), blank=True, features=TEXT_FEATURES)
@@ -399,13 +419,32 @@ class ConsultationReportPage(RoutablePageMixin, Page):
 
     @property
     def consultation(self):
-        return self.get_parent().specific
+        # The parent in one query of its type (``get_parent().specific`` makes two).
+        return ConsultationPage.objects.get(path=self.path[: -self.steplen])
 
     page_views = LazyImport("forms.consultations.views")
 
+    def consultation_period(self, request=None):
+        """(starts_at, ends_at) of the consultation: one query, none from the fragment cache (a change of
+        the consultation page starts a new cache generation)."""
+        def build():
+            return ConsultationPage.objects.filter(path=self.path[: -self.steplen]).values_list(
+                "starts_at", "ends_at"
+            ).first()
+
+        return cached_fragment(request, "consultation-period", (self.pk,), build)
+
+    def consultation_has_ended(self, request=None, now=None):
+        period = self.consultation_period(request)
+        return period is not None and (now or timezone.now()) >= period[1]
+
+    def content_cache_variant(self, request):
+        """Cached content differs before and after the consultation ends (the report appears)."""
+        return "ended" if self.consultation_has_ended(request) else "open"
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        return self.page_views.add_report_to_context(self, context)
+        return self.page_views.add_report_to_context(self, context, request)
 
     @path("")
     def report_view(self, request):

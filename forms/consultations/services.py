@@ -628,16 +628,21 @@ def report(consultation):
             Trend.objects.filter(area=area_report.area, name__in=counts).exclude(description="")
             .values_list("name", "description")
         )
-    channel_counts = dict(
-        submissions.order_by().values("channel").annotate(count=Count("pk")).values_list("channel", "count")
-    )
+    # Every count of the summary from one grouped query.
+    channel_counts, status_counts = {}, {}
+    for channel, status, count in (
+        submissions.order_by().values("channel", "status").annotate(count=Count("pk"))
+        .values_list("channel", "status", "count")
+    ):
+        channel_counts[channel] = channel_counts.get(channel, 0) + count
+        status_counts[status] = status_counts.get(status, 0) + count
     return Report(
         areas=list(areas.values()),
         by_channel=[(channel.label, channel_counts[channel.value]) for channel in Channel
                     if channel_counts.get(channel.value)],
-        received=submissions.count(),
-        accepted=submissions.filter(status=Status.ACCEPTED).count(),
-        rejected=submissions.filter(status=Status.REJECTED).count(),
+        received=sum(status_counts.values()),
+        accepted=status_counts.get(Status.ACCEPTED, 0),
+        rejected=status_counts.get(Status.REJECTED, 0),
         assessed=len(assessed),
         recommendations=recommendations_report(consultation),
     )

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.auth import require_admin_access
@@ -40,7 +41,8 @@ def serve_consultation_page(page, request):
     """Show the submission form, or store the submission and show its receipt. 400 for an invalid
     form; 409 outside the consultation period."""
     if request.method != "POST":
-        return _render_page(page, request, page.get_form(page=page))
+        # Built only if rendered: the blank form is usually part of cached content.
+        return _render_page(page, request, SimpleLazyObject(lambda: page.get_form(page=page)))
     form = page.get_form(request.POST, request.FILES, page=page)
     if not page.is_open():
         form.add_error(None, services.ConsultationClosed.for_page(page, timezone.now()).message)
@@ -60,13 +62,22 @@ def serve_consultation_page(page, request):
     return page.render_landing_page(request, submission)
 
 
-def add_report_to_context(report_page, context):
-    """The report's rows, once the consultation has ended (never before: assessments are in progress)."""
-    consultation = report_page.consultation
-    context["consultation"] = consultation
-    context["consultation_ended"] = consultation.has_ended()
+def add_report_to_context(report_page, context, request=None):
+    """The report's rows, once the consultation has ended (never before: assessments are in progress).
+
+    The consultation and its report are loaded only when rendered: the content is usually taken from
+    the fragment cache, whose variant is whether the consultation has ended."""
+    loaded = []
+
+    def consultation():
+        if not loaded:
+            loaded.append(report_page.consultation)
+        return loaded[0]
+
+    context["consultation"] = SimpleLazyObject(consultation)
+    context["consultation_ended"] = report_page.consultation_has_ended(request)
     if context["consultation_ended"]:
-        context["report"] = services.report(consultation)
+        context["report"] = SimpleLazyObject(lambda: services.report(consultation()))
     return context
 
 

@@ -9,6 +9,8 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from strategy_pages.caching import SkipViewRestrictionsMixin
+
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
 from ..privacy.models import FormAdminInlinePanel, PersonalDataSettings, form_admin_field
@@ -20,10 +22,13 @@ class SurveyFormField(AbstractFormField):
     page = ParentalKey("SurveyPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class SurveyPage(PersonalDataSettings, AbstractEmailForm):
+class SurveyPage(SkipViewRestrictionsMixin, PersonalDataSettings, AbstractEmailForm):  # noqa: DJ008 - Page.__str__
     """A survey. Staff e-mail (to_address/subject) goes through the task queue, never inside the request."""
 
     template = "forms/surveys/survey_page.html"
+    # The questions are a fragment reused until the next publication; the CSRF token is filled in on
+    # every request (strategy_pages.caching).
+    cache_page_content = True
 
     intro = RichTextField(_("introduction"), blank=True, features=TEXT_FEATURES)
     thank_you_text = RichTextField(_("thank-you text"), blank=True, features=TEXT_FEATURES)

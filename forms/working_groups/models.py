@@ -20,6 +20,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
 
+from strategy_pages.caching import SkipViewRestrictionsMixin
+
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
 from ..phones import phone_key
@@ -132,7 +134,7 @@ class ReceivedThroughChannel(models.Model):
         return self.channel != Channel.ONLINE
 
 
-class ParticipationFormPage(PersonalDataSettings, AbstractForm):
+class ParticipationFormPage(SkipViewRestrictionsMixin, PersonalDataSettings, AbstractForm):  # noqa: DJ008 - Page.__str__
     """Abstract: what the working-group sign-up and the consultation pages share.
 
     Both keep Wagtail's form-builder submissions listing and export, but their fields
@@ -171,6 +173,9 @@ class WorkingGroupSignupPage(ParticipationFormPage):
 
     template = "forms/working_groups/signup_page.html"
     landing_page_template = "forms/working_groups/signup_page_landing.html"
+    # The groups and the blank form are a fragment reused until the next change of the page or of the
+    # data it shows (``FormsConfig.ready``); the CSRF token is filled in on every request.
+    cache_page_content = True
 
     intro = RichTextField(_("introduction"), blank=True, features=TEXT_FEATURES)
     signup_text = RichTextField(
@@ -233,6 +238,13 @@ class WorkingGroupSignupPage(ParticipationFormPage):
         if self.signup_opens_at and now < self.signup_opens_at:
             return False
         return not (self.signup_closes_at and now >= self.signup_closes_at)
+
+    def content_cache_variant(self, request):
+        """Cached content differs before, during and after the sign-up window (form or notice)."""
+        now = timezone.now()
+        if self.signup_is_open(now):
+            return "open"
+        return "before" if self.signup_opens_at and now < self.signup_opens_at else "after"
 
     def open_groups(self):
         """Groups people can choose: merged groups are closed."""

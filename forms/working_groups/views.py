@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -41,7 +42,8 @@ def serve_signup_page(page, request):
     """Show the sign-up form, or sign the person up. 400 for an invalid form; 409 outside the
     sign-up window or when the person is already in every group chosen."""
     if request.method != "POST":
-        return _render_page(page, request, page.get_form(page=page))
+        # Built only if rendered: the blank form is usually part of cached content.
+        return _render_page(page, request, SimpleLazyObject(lambda: page.get_form(page=page)))
     form = page.get_form(request.POST, page=page)
     if not page.signup_is_open():
         form.add_error(None, services.SignupClosed.message)
