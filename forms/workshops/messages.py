@@ -643,9 +643,17 @@ def check_in_code_section(registration):
     if registration.status != Status.CONFIRMED or not registration.check_in_code:
         return "", []
     text = render_to_string("forms/workshops/email/check_in_code.txt", {"registration": registration}).strip()
+    return f"\n\n{text}", check_in_qr_attachments(registration, filename="kod-odprawy.png")
+
+
+def check_in_qr_attachments(registration, filename=None):
+    """The QR code of a confirmed place's check-in code as a PNG attachment (none for other states)."""
+    if registration.status != Status.CONFIRMED or not registration.check_in_code:
+        return []
     image = MIMEImage(check_in_qr_png(registration), "png")
-    image.add_header("Content-Disposition", "attachment", filename="kod-odprawy.png")
-    return f"\n\n{text}", [image]
+    image.add_header("Content-Disposition", "attachment",
+                     filename=filename or f"kod-odprawy-{registration.check_in_code}.png")
+    return [image]
 
 
 def participant_message(registration, prefix, *, with_ics=False):
@@ -852,6 +860,10 @@ def build_submission_confirmed(notification):
     attachments = []
     if context["has_confirmed"]:
         attachments.append(ics_attachment(None, content=build_submission_ics(submission)))
+    # Each confirmed place has its own door check-in code: its QR code as one attachment each.
+    for row in rows:
+        if row.state == Status.CONFIRMED:
+            attachments.extend(check_in_qr_attachments(row.registration))
     return compose(subject, text, attachments=attachments, links=(manage, page_url(page)))
 
 

@@ -234,6 +234,10 @@ class SubmissionView(View):
     def _render(self, request, submission, token, status=200):
         page = submission.page.specific
         rows = services.submission_sessions(submission)
+        for row in rows:
+            # The door check-in code of each confirmed place, as text and as a QR code.
+            confirmed = row.state == "confirmed" and row.registration.check_in_code
+            row.check_in_qr = check_in_qr_svg(row.registration) if confirmed else ""
         person = next((row.registration for row in reversed(rows) if row.registration is not None), None)
         context = {"submission": submission, "page": page, "rows": rows, "person": person, "token": token,
                    "has_active": any(row.active for row in rows),
