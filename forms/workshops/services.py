@@ -562,12 +562,15 @@ def check_in(registration, *, now=None):
         status = Registration.objects.filter(pk=registration.pk).values_list("status", flat=True).first()
         if status != Status.CONFIRMED:
             raise CheckInRefused()
-        return mark_attendance([registration], True, now=now) > 0
+        outcome = mark_attendance([registration], True, now=now)
+        if outcome.too_early:
+            raise CheckInRefused(ATTENDANCE_TOO_EARLY_MESSAGE)
+        return outcome.changed > 0
 
 
 def undo_check_in(registration, *, now=None):
     """Take back a check-in made by mistake (attendance not marked); returns True when it changed."""
-    return mark_attendance([registration], None, now=now) > 0
+    return mark_attendance([registration], None, now=now).changed > 0
 
 
 def walk_in(session, *, full_name, email="", phone="", now=None):
@@ -579,6 +582,8 @@ def walk_in(session, *, full_name, email="", phone="", now=None):
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_session(session.pk)
+        if not attendance_can_be_marked(locked, now):
+            raise CheckInRefused(ATTENDANCE_TOO_EARLY_MESSAGE)
         if _confirmed_count(locked) >= locked.capacity:
             raise CheckInRefused(FULL_MESSAGE)
         outcome = register(

@@ -48,12 +48,14 @@ def submission_from_token(token):
         raise InvalidSubmissionLink() from exc
 
 
-def result_token(page, session_ids, refused_ids):
+def result_token(page, session_ids, refused_ids, reasons=None):
     """What the result page may show, and nothing more: the workshop, the chosen sessions and those
-    refused for lack of places (what anybody posting would be told). No address, no registration."""
-    return signing.dumps(
-        {"p": page.pk, "s": sorted(session_ids), "r": sorted(refused_ids)}, salt=RESULT_SALT, compress=True
-    )
+    refused (what the post itself answered). ``reasons``: session id -> why it was refused, when not
+    for lack of places (a per-person limit, a cancelled session). No address, no registration."""
+    data = {"p": page.pk, "s": sorted(session_ids), "r": sorted(refused_ids)}
+    if reasons:
+        data["m"] = {str(pk): str(reason) for pk, reason in reasons.items()}
+    return signing.dumps(data, salt=RESULT_SALT, compress=True)
 
 
 def result_from_token(token):
@@ -61,7 +63,8 @@ def result_from_token(token):
     try:
         data = signing.loads(token, salt=RESULT_SALT)
         page = WorkshopPage.objects.live().get(pk=int(data["p"]))
-        return page, [int(pk) for pk in data["s"]], {int(pk) for pk in data["r"]}
+        reasons = {int(pk): str(reason) for pk, reason in data.get("m", {}).items()}
+        return page, [int(pk) for pk in data["s"]], {int(pk) for pk in data["r"]}, reasons
     except (signing.BadSignature, WorkshopPage.DoesNotExist, KeyError, TypeError, ValueError) as exc:
         raise InvalidSubmissionLink() from exc
 # Check-in code ------------------------------------------------------------------------------------

@@ -81,10 +81,11 @@ def serve_workshop_page(page, request, *args, **kwargs):
             form.add_error(None, f"{outcome.session.title}: {outcome.message}")
         return _render_form(page, request, form, status=409)
     # Redirect (303) to a result page that can be reloaded and bookmarked; its signed address holds only
-    # what this answer may show: the chosen sessions and those refused for lack of places.
+    # what this answer may show: the chosen sessions, those refused and why (when not for lack of places).
+    refused = [outcome for outcome in outcomes if outcome.refused]
     token = services.result_token(
-        page, [outcome.session.pk for outcome in outcomes],
-        [outcome.session.pk for outcome in outcomes if outcome.refused],
+        page, [outcome.session.pk for outcome in outcomes], [outcome.session.pk for outcome in refused],
+        {o.session.pk: o.message for o in refused if o.message and str(o.message) != str(services.FULL_MESSAGE)},
     )
     return HttpResponseRedirect(reverse("strategy_forms:registration_result", args=[token]), status=303)
 
@@ -106,14 +107,15 @@ def render_landing_page(page, request, outcomes=None, *args, **kwargs):
 def registration_result(request, token):
     """The result page the form post redirects to: reloading or bookmarking it re-sends nothing."""
     try:
-        page, session_ids, refused_ids = services.result_from_token(token)
+        page, session_ids, refused_ids, reasons = services.result_from_token(token)
     except InvalidSubmissionLink as exc:
         return TemplateResponse(request, "forms/workshops/submission.html", {"invalid_message": exc.message},
                                 status=404)
     page = page.specific
     sessions = {session.pk: session for session in page.sessions.filter(pk__in=session_ids)}
     outcomes = [
-        SimpleNamespace(session=sessions[pk], refused=pk in refused_ids, message=services.FULL_MESSAGE)
+        SimpleNamespace(session=sessions[pk], refused=pk in refused_ids,
+                        message=reasons.get(pk, services.FULL_MESSAGE))
         for pk in session_ids if pk in sessions
     ]
     response = render_landing_page(page, request, sorted(outcomes, key=lambda o: (o.session.starts_at, o.session.pk)))

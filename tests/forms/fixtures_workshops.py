@@ -63,3 +63,16 @@ def form_index(site_root):
 def live_workshop(form_index):
     """A workshop served at a URL (under the default site): a small session and a large one."""
     return make_workshop(capacities=(2, 30), parent=form_index, slug="warsztaty")
+
+
+def starting_today(session):
+    """Moves ``session`` to start today (local time), as at the door: attendance and check-in are only
+    possible from the session's day. It starts a minute from now, or now when that would be tomorrow."""
+    now = timezone.localtime()
+    starts_at = now + timedelta(minutes=1)
+    if starts_at.date() != now.date():
+        starts_at = now
+    length = session.ends_at - session.starts_at
+    WorkshopSession.objects.filter(pk=session.pk).update(starts_at=starts_at, ends_at=starts_at + length)
+    session.refresh_from_db()
+    return session

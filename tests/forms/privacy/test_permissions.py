@@ -61,6 +61,10 @@ CASES = {
     "admin/registrations/<int:pk>/cancel/": ("get", lambda o: ({"pk": o["registration"].pk}, {}), "form_admin"),
     "admin/registrations/<int:pk>/resend/": ("get", lambda o: ({"pk": o["registration"].pk}, {}), "form_admin"),
     "admin/registrations/calls/": ("get", lambda o: ({}, {}), "form_admin"),
+    "admin/registrations/sessions/<int:session_id>/cancel/": (
+        "get", lambda o: ({"session_id": o["session"].pk}, {}), "form_admin"),
+    "admin/registrations/workshops/<int:page_id>/cancel/": (
+        "get", lambda o: ({"page_id": o["workshop"].pk}, {}), "form_admin"),
     "admin/registrations/sessions/<int:session_id>/attendance/": (
         "get", lambda o: ({"session_id": o["session"].pk}, {}), "form_admin"),
     # The door check-in (issue 15): the screen, one tap, a walk-in, and where the QR code leads.
@@ -180,6 +184,10 @@ def test_the_role_that_may_use_the_view_gets_it(route, objects, client, form_adm
         from forms.consultations import services as consultations
 
         consultations.moderate(objects["submission"], user=form_admin, accept=True)
+    if "check-in/" in route or "walk-in/" in route:
+        from tests.forms.fixtures_workshops import starting_today
+
+        starting_today(objects["session"])  # the door opens on the session's day
     client.force_login(form_admin if role == "nobody" else {"form_admin": form_admin, "reviewer": reviewer}[role])
     response = getattr(client, method)(url_for(route, kwargs), data)
     expected = 403 if role == "nobody" else 200 if method == "get" and route not in REDIRECTING_GETS else 302

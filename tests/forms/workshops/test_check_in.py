@@ -17,7 +17,7 @@ from forms.models import Registration
 from forms.workshops import services, tokens
 from forms.workshops.exceptions import CheckInRefused
 from forms.workshops.models import CHECK_IN_CODE_ALPHABET, generate_check_in_code
-from tests.forms.fixtures_workshops import make_workshop, register_people
+from tests.forms.fixtures_workshops import make_workshop, register_people, starting_today
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,10 @@ def test_check_in_marks_attendance_counts_and_undo(workshop):
     session = workshop.sessions.order_by("sort_order").first()
     first, second, waiter = (o.registration for o in register_people(workshop, session, 4)[:3])
     assert services.check_in_counts(session) == services.CheckInCounts(present=0, confirmed=3)
+    with pytest.raises(CheckInRefused) as too_early:  # two weeks ahead: nobody can be at the door yet
+        services.check_in(first)
+    assert "dnia sesji" in str(too_early.value.message)
+    starting_today(session)
     assert services.check_in(first) is True
     assert services.check_in(first) is False  # twice: no change
     first.refresh_from_db()
@@ -86,6 +90,7 @@ def test_check_in_list_searches_names_and_only_lists_confirmed_people(workshop):
 def test_walk_in_takes_a_free_place_and_is_checked_in(workshop):
     session = workshop.sessions.order_by("sort_order").first()
     register_people(workshop, session, 2)
+    starting_today(session)
     person = services.walk_in(session, full_name="Jan Z Ulicy", phone="600 100 200")
     person.refresh_from_db()
     assert (person.status, person.source, person.attended) == (Status.CONFIRMED, "walk_in", True)
