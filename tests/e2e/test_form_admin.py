@@ -33,7 +33,7 @@ def test_form_administrator_changes_capacity_and_sees_a_new_registration(page, o
 
     # The first inline session of the editor is "Obszar społeczny": 30 places become 35.
     page.goto(demo_site.url(f"/admin/pages/{workshop.pk}/edit/"))
-    first_session = page.get_by_role("region", name="Sesje 1")
+    first_session = page.get_by_role("region", name="Sesja 1")
     expect(first_session.get_by_role("textbox", name=re.compile("^Tytuł lub temat"))).to_have_value(SOCIAL)
     first_session.get_by_role("spinbutton", name=re.compile("^Liczba miejsc")).fill("35")
     publish_in_editor(page)

@@ -55,13 +55,13 @@ def test_form_administrator_moves_and_cancels_sessions_and_residents_see_counts(
     page.get_by_role("link", name="Zmień terminy i miejsce (edycja strony)").click()
 
     # Move the first session one hour later, save a draft: the editor says who will be told (counts).
-    session_panel = page.get_by_role("region", name="Sesje 1")
+    session_panel = page.get_by_role("region", name="Sesja 1")
     start_field = session_panel.get_by_role("textbox", name=re.compile("^Początek"))
     end_field = session_panel.get_by_role("textbox", name=re.compile("^Koniec"))
-    new_start = datetime.strptime(start_field.input_value(), "%Y-%m-%d %H:%M") + timedelta(hours=1)
-    new_end = datetime.strptime(end_field.input_value(), "%Y-%m-%d %H:%M") + timedelta(hours=1)
-    end_field.fill(new_end.strftime("%Y-%m-%d %H:%M"))
-    start_field.fill(new_start.strftime("%Y-%m-%d %H:%M"))
+    new_start = datetime.strptime(start_field.input_value(), "%d.%m.%Y %H:%M") + timedelta(hours=1)
+    new_end = datetime.strptime(end_field.input_value(), "%d.%m.%Y %H:%M") + timedelta(hours=1)
+    end_field.fill(new_end.strftime("%d.%m.%Y %H:%M"))
+    start_field.fill(new_start.strftime("%d.%m.%Y %H:%M"))
     page.get_by_role("checkbox", name=re.compile("pokazuj, ile miejsc jest zajętych", re.IGNORECASE)).check()
     page.get_by_role("button", name="Zapisz szkic").click()
     warning = page.locator("[data-session-changes]")
