@@ -22,6 +22,7 @@ from .models import Registration, WorkshopPage, WorkshopSubmission
 CANCEL_SALT = "forms.registration.cancel"
 SUBMISSION_SALT = "forms.workshops.submission.manage"
 RESULT_SALT = "forms.workshops.submission.result"
+OFFER_SALT = "forms.workshops.registration.offer"
 
 
 def cancel_token(registration):
@@ -34,6 +35,19 @@ def registration_from_cancel_token(token):
         return Registration.objects.select_related("session", "page").get(pk=pk)
     except (signing.BadSignature, Registration.DoesNotExist, TypeError, ValueError) as exc:
         raise InvalidCancellationLink() from exc
+
+
+def offer_token(registration):
+    """The link accepting a place offered from the waitlist (it is checked against the offer when used)."""
+    return signing.dumps(registration.pk, salt=OFFER_SALT)
+
+
+def registration_from_offer_token(token):
+    try:
+        pk = signing.loads(token, salt=OFFER_SALT)
+        return Registration.objects.select_related("session__page", "submission").get(pk=pk)
+    except (signing.BadSignature, Registration.DoesNotExist, TypeError, ValueError) as exc:
+        raise InvalidSubmissionLink() from exc
 
 
 def submission_token(submission):
