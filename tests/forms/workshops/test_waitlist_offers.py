@@ -230,3 +230,65 @@ def test_my_registration_page_shows_the_offer_and_accepts_it(offers, client):
     assert "Miejsce jest Twoje" in client.get(path).content.decode()
     again = client.post(path, {"action": "accept_offer", "registration": waiter.registration.pk})
     assert again.status_code == 409 and "nie czeka już na Ciebie" in again.content.decode()
+
+
+# Concurrency: real parallel clients, each with its own connection ------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("round_", range(3))
+def test_an_accepted_offer_and_its_expiry_cannot_both_take_the_place(round_):
+    from tests.forms.workshops.test_concurrency import run_in_threads
+
+    page = make_workshop(capacities=(1,), waitlist_offer_hours=HOURS)
+    session = page.sessions.get()
+    holder = register(page, session, "Ma miejsce", "ma@example.org").registration
+    first = register(page, session, "Pierwsza", "pierwsza@example.org").registration
+    second = register(page, session, "Druga", "druga@example.org").registration
+    start = timezone.now()
+    services.cancel(holder, now=start)
+    deadline = fresh(first).offer_expires_at
+    # The two sides' clocks straddle the deadline: each would succeed alone.
+    actions = [lambda: services.accept_offer(first, now=deadline - timedelta(seconds=1)),
+               lambda: services.expire_offer(first.pk, now=deadline + timedelta(seconds=1))]
+    if round_ % 2:
+        actions.reverse()
+
+    results, errors = run_in_threads(2, lambda index: actions[index]())
+
+    assert all(isinstance(error, OfferNotOpen) for error in errors) and len(errors) <= 1
+    first, second = fresh(first), fresh(second)
+    taken = Registration.objects.filter(session=session).filter(
+        status=Status.CONFIRMED).count() + int(second.has_open_offer)
+    assert taken == 1
+    if first.status == Status.CONFIRMED:
+        assert not second.has_open_offer and second.status == Status.WAITLISTED
+    else:
+        assert first.status == Status.CANCELLED and second.has_open_offer
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_offered_place_is_not_given_to_new_registrants_meanwhile():
+    from tests.forms.workshops.test_concurrency import run_in_threads
+
+    page = make_workshop(capacities=(2,), waitlist_offer_hours=HOURS)
+    session = page.sessions.get()
+    holders = [register(page, session, f"Ma {i}", f"ma{i}@example.org").registration for i in range(2)]
+    waiter = register(page, session, "Czeka", "czeka@example.org").registration
+    newcomers = 8
+
+    def attempt(index):
+        if index == 0:
+            return services.cancel(holders[0])
+        if index == 1:
+            return services.walk_in(session, full_name="Z ulicy", email="ulica@example.org")
+        return register(page, session, f"Nowa {index}", f"nowa{index}@example.org").status
+
+    results, errors = run_in_threads(newcomers + 2, attempt)
+
+    # Before the cancellation the session is full; after it, the freed place is held for the first waiter.
+    assert len(errors) == 1 and isinstance(errors[0], CheckInRefused)
+    assert Status.CONFIRMED not in results[2:]
+    assert fresh(waiter).has_open_offer
+    assert Registration.objects.filter(session=session, status=Status.CONFIRMED).count() == 1
+    assert Registration.objects.filter(session=session, status=Status.WAITLISTED).count() == newcomers + 1
