@@ -68,6 +68,7 @@ PHONE_DUPLICATE_MESSAGE = _("A person with this phone number and no e-mail addre
 CALL_MADE_ACTION = "strategy_forms.registration_call_made"
 ATTENDANCE_TOO_EARLY_MESSAGE = _("Attendance can be marked from the day of the session.")
 SESSION_CANCELLED_MESSAGE = _("This session has been cancelled.")
+OFFER_SESSION_STARTED_MESSAGE = _("This session has already started, so the place can no longer be accepted.")
 PAGE_HAS_REGISTRATIONS_MESSAGE = _(
     "This page (or a page below it) has workshop registrations and cannot be deleted. Unpublish it instead."
 )
@@ -672,8 +673,8 @@ def _offer_place(registration, hours, now):
 
 def accept_offer(registration, *, now=None):
     """The person accepts the place offered to them: confirmed, under the session's lock. Raises
-    ``OfferNotOpen`` when the offer has lapsed (even if its expiry has not run yet), was passed on or the
-    registration left the waitlist, and ``SessionStarted`` once the session has started."""
+    ``OfferNotOpen`` when the offer has lapsed (even if its expiry has not run yet), was passed on, the
+    registration left the waitlist or the session has started."""
     now = now or timezone.now()
     with transaction.atomic():
         session = _lock_session(registration.session_id)
@@ -681,7 +682,7 @@ def accept_offer(registration, *, now=None):
         if not registration.has_open_offer or registration.offer_expires_at <= now:
             raise OfferNotOpen()
         if session_has_started(session, now):
-            raise SessionStarted()
+            raise OfferNotOpen(OFFER_SESSION_STARTED_MESSAGE)
         registration.status = Status.CONFIRMED
         registration.promoted_at = registration.status_changed_at = now
         registration.offer_expires_at = None

@@ -197,7 +197,7 @@ class AcceptOfferView(View):
             return self._render(request, registration=registration, accepted=True)
         try:
             registration = services.accept_offer(registration)
-        except (OfferNotOpen, SessionStarted) as exc:
+        except OfferNotOpen as exc:
             return self._render(request, status=410, registration=registration, error=exc.message)
         return self._render(request, registration=registration, accepted=True, just_accepted=True)
 

@@ -292,3 +292,26 @@ def test_an_offered_place_is_not_given_to_new_registrants_meanwhile():
     assert fresh(waiter).has_open_offer
     assert Registration.objects.filter(session=session, status=Status.CONFIRMED).count() == 1
     assert Registration.objects.filter(session=session, status=Status.WAITLISTED).count() == newcomers + 1
+
+
+def test_the_offer_pages_are_valid_html(offers, client, tmp_path):
+    from tests.conformance.vnu import check_html_files
+
+    page, session, confirmed, waiters = offers
+    waiter = register(page, session, "Z formularza", "formularz@example.org")
+    services.cancel(waiters[0])
+    services.cancel(waiters[1])
+    services.cancel(confirmed[0])
+    path = accept_path(offer_mail(fresh(waiter.registration)))
+    manage = reverse("strategy_forms:submission", args=[services.submission_token(waiter.submission)])
+    documents = {"offer": client.get(path), "submission with an offer": client.get(manage),
+                 "accepted": client.post(path), "bad link": client.get("/rejestracja/miejsce/zly/")}
+    assert [response.status_code for response in documents.values()] == [200, 200, 200, 404]
+    files = []
+    for number, response in enumerate(documents.values()):
+        files.append(tmp_path / f"{number}.html")
+        files[-1].write_text(response.content.decode(), encoding="utf-8")
+
+    errors, _warnings = check_html_files([str(file) for file in files])
+
+    assert errors == []
