@@ -595,6 +595,8 @@ def accept_offer(request, pk):
                                       "passed, the registration has left the waiting list or the session has started."))
         else:
             log(registration, ACCEPT_OFFER_ACTION, user=request.user)
+            # The person said yes on the phone: that call is made.
+            services.mark_call_made(registration, request.user)
             messages.success(request, _("%(name)s has a confirmed place in “%(session)s”.") % {
                 "name": registration.full_name, "session": registration.session.title})
         return redirect(_next_url(request, reverse("registrations:inspect", args=[registration.pk])))

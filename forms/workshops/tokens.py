@@ -25,16 +25,20 @@ RESULT_SALT = "forms.workshops.submission.result"
 OFFER_SALT = "forms.workshops.registration.offer"
 
 
+def _registration_from(token, salt, error, *related):
+    try:
+        pk = signing.loads(token, salt=salt)
+        return Registration.objects.select_related(*related).get(pk=pk)
+    except (signing.BadSignature, Registration.DoesNotExist, TypeError, ValueError) as exc:
+        raise error() from exc
+
+
 def cancel_token(registration):
     return signing.dumps(registration.pk, salt=CANCEL_SALT)
 
 
 def registration_from_cancel_token(token):
-    try:
-        pk = signing.loads(token, salt=CANCEL_SALT)
-        return Registration.objects.select_related("session", "page").get(pk=pk)
-    except (signing.BadSignature, Registration.DoesNotExist, TypeError, ValueError) as exc:
-        raise InvalidCancellationLink() from exc
+    return _registration_from(token, CANCEL_SALT, InvalidCancellationLink, "session", "page")
 
 
 def offer_token(registration):
@@ -43,11 +47,7 @@ def offer_token(registration):
 
 
 def registration_from_offer_token(token):
-    try:
-        pk = signing.loads(token, salt=OFFER_SALT)
-        return Registration.objects.select_related("session__page", "submission").get(pk=pk)
-    except (signing.BadSignature, Registration.DoesNotExist, TypeError, ValueError) as exc:
-        raise InvalidSubmissionLink() from exc
+    return _registration_from(token, OFFER_SALT, InvalidSubmissionLink, "session__page", "submission")
 
 
 def submission_token(submission):

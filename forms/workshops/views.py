@@ -214,11 +214,15 @@ class AcceptOfferView(View):
             context["check_in_qr"] = check_in_qr_svg(registration)
         if registration is not None and registration.submission_id:
             context["submission_token"] = services.submission_token(registration.submission)
-        response = TemplateResponse(request, self.template_name, context, status=status)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex"
-        response["Referrer-Policy"] = "same-origin"
-        return response
+        return _private(TemplateResponse(request, self.template_name, context, status=status))
+
+
+def _private(response):
+    """A page with personal data behind a secret link: never cached by shared caches, never indexed."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "same-origin"  # the signed address never leaves the site
+    return response
 
 
 class SubmissionView(View):
@@ -295,12 +299,7 @@ class SubmissionView(View):
         context = {"submission": submission, "page": page, "rows": rows, "person": person, "token": token,
                    "has_active": any(row.active for row in rows),
                    "has_confirmed": any(row.state == "confirmed" for row in rows)}
-        response = TemplateResponse(request, self.template_name, context, status=status)
-        # A page with personal data behind a secret link: never cached by shared caches, never indexed.
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex"
-        response["Referrer-Policy"] = "same-origin"  # the signed address never leaves the site
-        return response
+        return _private(TemplateResponse(request, self.template_name, context, status=status))
 
     def _invalid(self, request):
         return TemplateResponse(request, self.template_name, {"invalid_message": InvalidSubmissionLink.message},

@@ -36,7 +36,8 @@ def test_a_form_admin_sees_the_offer_and_confirms_the_place_on_their_behalf(clie
     response = client.post(f"/admin/registrations/{offered.pk}/accept-offer/", follow=True)
 
     assert response.status_code == 200 and "ma potwierdzone miejsce" in response.content.decode()
-    assert Registration.objects.get(pk=offered.pk).status == Status.CONFIRMED
+    confirmed = Registration.objects.get(pk=offered.pk)
+    assert confirmed.status == Status.CONFIRMED and not confirmed.call_pending  # the call was made
     assert ModelLogEntry.objects.filter(action="strategy_forms.registration_offer_accepted", user=form_admin,
                                         object_id=str(offered.pk)).exists()
     # No offer any more: the confirmation page is gone, a repeated POST says why in Polish.
