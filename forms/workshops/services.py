@@ -683,6 +683,8 @@ def accept_offer(registration, *, now=None):
             raise OfferNotOpen()
         if session_has_started(session, now):
             raise OfferNotOpen(OFFER_SESSION_STARTED_MESSAGE)
+        if _confirmed_count(session) >= session.capacity:
+            raise OfferNotOpen()  # staff lowered the places meanwhile: a confirmed place never overbooks
         registration.status = Status.CONFIRMED
         registration.promoted_at = registration.status_changed_at = now
         registration.offer_expires_at = None

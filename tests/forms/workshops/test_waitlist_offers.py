@@ -315,3 +315,15 @@ def test_the_offer_pages_are_valid_html(offers, client, tmp_path):
     errors, _warnings = check_html_files([str(file) for file in files])
 
     assert errors == []
+
+
+def test_an_offer_cannot_overbook_a_session_whose_places_staff_lowered(offers):
+    page, session, confirmed, waiters = offers
+    services.cancel(confirmed[0])
+    services.cancel(confirmed[1])  # both waiters hold offers now
+    session.capacity = 1
+    session.save()
+    services.accept_offer(waiters[0])
+    with pytest.raises(OfferNotOpen):
+        services.accept_offer(waiters[1])
+    assert Registration.objects.filter(session=session, status=Status.CONFIRMED).count() == 1
