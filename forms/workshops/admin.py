@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ from ..fields import parse_id
 from ..privacy.exports import log_export
 from ..privacy.permissions import PersonalDataPermissionPolicy, personal_data_view, require_personal_data
 from . import services, views
-from .exceptions import MoveRefused, RegistrationClosed
+from .exceptions import MoveRefused, OfferNotOpen, RegistrationClosed
 from .exports import LIST_EXPORT, RegistrationExportMixin
 from .forms import CancelSessionsForm, MoveForm, staff_registration_form_class
 from .models import Registration, WorkshopPage, WorkshopSession, set_places_left
@@ -50,6 +51,7 @@ MOVE_ACTION = "strategy_forms.registration_move"
 CANCEL_ACTION = "strategy_forms.registration_cancel"
 ATTENDANCE_ACTION = "strategy_forms.registration_attendance"
 RESEND_ACTION = "strategy_forms.registration_resend"
+ACCEPT_OFFER_ACTION = "strategy_forms.registration_offer_accepted"
 SESSION_CANCEL_ACTION = "strategy_forms.session_cancel"
 WORKSHOP_CANCEL_ACTION = "strategy_forms.workshop_cancel"
 
@@ -110,6 +112,14 @@ def _attended_display(registration):
     return {True: _("attended"), False: _("absent")}.get(registration.attended, "—")
 
 
+def _status_display(registration):
+    if registration.has_open_offer:
+        return _("%(status)s, place offered until %(deadline)s") % {
+            "status": registration.get_status_display(),
+            "deadline": date_format(timezone.localtime(registration.offer_expires_at), "j E Y, H:i")}
+    return registration.get_status_display()
+
+
 def _waitlist_position_display(registration):
     if registration.status != Status.WAITLISTED:
         return "—"
@@ -130,6 +140,10 @@ def registration_buttons(registration):
             buttons.append(Button(_("Resend confirmation"),
                                   url=reverse("registrations:resend", args=[registration.pk]),
                                   icon_name="mail", priority=40))
+    if registration.has_open_offer:
+        buttons.append(Button(_("Accept the place on their behalf"),
+                              url=reverse("registrations:accept_offer", args=[registration.pk]),
+                              icon_name="tick", priority=45))
     if registration.call_pending:
         buttons.append(Button(_("Mark the call as made"), url=reverse("registrations:calls"),
                               icon_name="tick", priority=50))
@@ -159,7 +173,7 @@ class RegistrationIndexView(RegistrationExportMixin, IndexView):
             Column("email", label=_("E-mail"), sort_key="email"),
             Column("phone", label=_("Phone")),
             Column("session", label=_("Session"), accessor=lambda r: _session_label(r.session)),
-            Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+            Column("status", label=_("Status"), accessor=_status_display, sort_key="status"),
             Column("waitlist_position", label=_("Waitlist position"), accessor=_waitlist_position_display),
             Column("source", label=_("Source"), accessor="get_source_display"),
             Column("attended", label=_("Attendance"), accessor=_attended_display),
@@ -291,8 +305,9 @@ class RegistrationViewSet(ModelViewSet):
     export_filename = "rejestracje"
     inspect_view_enabled = True
     inspect_view_fields = [
-        "page", "session", "full_name", "email", "phone", "status", "waitlist_position", "source", "attended",
-        "call_reason", "submit_time", "status_changed_at", "promoted_at", "cancelled_at", "anonymised_at",
+        "page", "session", "full_name", "email", "phone", "status", "waitlist_position", "offer_expires_at",
+        "source", "attended", "call_reason", "submit_time", "status_changed_at", "promoted_at", "cancelled_at",
+        "anonymised_at",
     ]
     copy_view_enabled = False
 
@@ -322,6 +337,7 @@ class RegistrationViewSet(ModelViewSet):
             path("<int:pk>/move/", move_registration, name="move"),
             path("<int:pk>/cancel/", cancel_registration, name="cancel"),
             path("<int:pk>/resend/", resend_confirmation, name="resend"),
+            path("<int:pk>/accept-offer/", accept_offer, name="accept_offer"),
             path("calls/", calls_to_make, name="calls"),
             path("sessions/<int:session_id>/attendance/", attendance_list, name="attendance_list"),
             path("sessions/<int:session_id>/cancel/", cancel_session, name="cancel_session"),
@@ -568,6 +584,31 @@ def resend_confirmation(request, pk):
 
 
 @personal_data_view
+def accept_offer(request, pk):
+    """Staff confirm the place offered to a person who said yes by phone (or cannot use the link)."""
+    registration = _registration(pk)
+    if request.method == "POST":
+        try:
+            registration = services.accept_offer(registration)
+        except OfferNotOpen:
+            messages.error(request, _("The place is no longer offered to this person: the time to accept it has "
+                                      "passed, the registration has left the waiting list or the session has started."))
+        else:
+            log(registration, ACCEPT_OFFER_ACTION, user=request.user)
+            # The person said yes on the phone: that call is made.
+            services.mark_call_made(registration, request.user)
+            messages.success(request, _("%(name)s has a confirmed place in “%(session)s”.") % {
+                "name": registration.full_name, "session": registration.session.title})
+        return redirect(_next_url(request, reverse("registrations:inspect", args=[registration.pk])))
+    if not registration.has_open_offer:
+        raise Http404
+    return _render(request, "forms/workshops/admin/accept_offer.html", {
+        "page_title": _("Accept the place on their behalf"), "page_subtitle": registration.full_name,
+        "header_icon": "tick", "registration": registration, "next": _next_url(request, ""),
+    })
+
+
+@personal_data_view
 def calls_to_make(request):
     """People staff have to phone (no e-mail address reaches them); a call made clears the task."""
     if request.method == "POST":
@@ -666,6 +707,8 @@ def register_registration_log_actions(actions):
     actions.register_action(SESSION_CANCEL_ACTION, _("Cancel session"), _("Session cancelled by staff"))
     actions.register_action(WORKSHOP_CANCEL_ACTION, _("Cancel workshop"), _("Workshop cancelled by staff"))
     actions.register_action(RESEND_ACTION, _("Resend confirmation"), _("Confirmation sent again"))
+    actions.register_action(ACCEPT_OFFER_ACTION, _("Accept the place on their behalf"),
+                            _("Offered place accepted by staff"))
     actions.register_action(services.CALL_MADE_ACTION, _("Mark call made"), _("The person was phoned"))
     actions.register_action(views.CHECK_IN_ACTION, _("Check in"), _("Checked in at the door"))
     actions.register_action(views.UNDO_CHECK_IN_ACTION, _("Undo check-in"), _("Check-in at the door taken back"))

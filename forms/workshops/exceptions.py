@@ -52,3 +52,10 @@ class CheckInRefused(RegistrationError):
     """A check-in at the door (or a walk-in registration) that cannot be done; nothing changed."""
 
     message = _("Only a person with a confirmed place can be checked in.")
+
+
+class OfferNotOpen(RegistrationError):
+    """Accepting a place that is not (or no longer) offered to the person; nothing changed."""
+
+    message = _("This place is no longer offered to you: the time to accept it has passed or it was "
+                "given up. If a place frees up again, we will let you know.")

@@ -27,7 +27,7 @@ from strategy_pages.caching import (
 )
 
 from . import services
-from .models import Registration, WorkshopPage
+from .models import Registration, WorkshopPage, takes_place_filter
 
 UPCOMING_TEMPLATE = "forms/workshops/includes/upcoming_workshops.html"
 DEFERRED_TEMPLATE = "forms/workshops/includes/upcoming_workshops_deferred.html"
@@ -162,14 +162,14 @@ def upcoming_workshops(limit=3, now=None):
     pages = sorted(pages, key=lambda page: (page.next_start, page.pk))[:limit]
     sessions = [session for page in pages for session in page.upcoming_sessions]
     confirmed = dict(
-        Registration.objects.filter(session__in=sessions, status=Registration.Status.CONFIRMED)
+        Registration.objects.filter(takes_place_filter(), session__in=sessions)
         .values_list("session_id")
         .annotate(count=Count("id"))
         .values_list("session_id", "count")
     ) if sessions else {}
     for session in sessions:
-        session.confirmed_count = confirmed.get(session.pk, 0)
-        session.places_left = max(session.capacity - session.confirmed_count, 0)
+        session.taken_count = confirmed.get(session.pk, 0)
+        session.places_left = max(session.capacity - session.taken_count, 0)
     return pages
 
 

@@ -48,7 +48,7 @@ from ..mail import (
     vtimezone,
 )
 from .models import PLACEHOLDER_PATTERN, Registration, WorkshopPage, WorkshopSession, WorkshopSubmission
-from .tokens import cancel_token, check_in_qr_png, submission_token
+from .tokens import cancel_token, check_in_qr_png, offer_token, submission_token
 
 Kind = Notification.Kind
 Status = Registration.Status
@@ -58,6 +58,10 @@ REMINDER_SCHEDULE_PREFIX = "session-reminder-"
 DIGEST_TASK = "forms.workshops.tasks.send_staff_digests"
 DIGEST_SCHEDULE = "staff-digest"
 CAPACITY_ALERT_THRESHOLDS = (80, 100)  # percent of a session's places
+OFFER_EXPIRY_TASK = "forms.workshops.tasks.expire_waitlist_offer"
+OFFER_SCHEDULE_PREFIX = "waitlist-offer-"
+PLACE_OFFERED = "waitlist_place_offered"
+OFFER_LAPSED = "waitlist_offer_lapsed"
 
 
 def _instant(moment):
@@ -263,6 +267,40 @@ def registration_promoted(registration):
         page=registration.session.page,
     )
     _capacity_alerts(registration.session)
+
+
+def offer_schedule_name(registration_id):
+    return f"{OFFER_SCHEDULE_PREFIX}{registration_id}"
+
+
+def place_offered(registration):
+    """A freed place is held for this waiter: the offer mail (when there is an address) and one django-q2
+    ONCE schedule at the deadline that passes the place on if nobody accepted it."""
+    outbox.enqueue(
+        key=f"registration:{registration.pk}:offered:{_instant(registration.offered_at)}",
+        kind=PLACE_OFFERED,
+        recipients=[registration.email],
+        target=registration,
+        page=registration.session.page,
+    )
+    set_schedule(offer_schedule_name(registration.pk), OFFER_EXPIRY_TASK, registration.pk,
+                 next_run=registration.offer_expires_at)
+
+
+def offer_accepted(registration):
+    """The offer became a confirmed place: the usual promotion message (with the calendar file)."""
+    delete_schedule(offer_schedule_name(registration.pk))
+    registration_promoted(registration)
+
+
+def offer_lapsed(registration):
+    outbox.enqueue(
+        key=f"registration:{registration.pk}:offer_lapsed",
+        kind=OFFER_LAPSED,
+        recipients=[registration.email],
+        target=registration,
+        page=registration.session.page,
+    )
 
 
 def sessions_published(page):
@@ -823,6 +861,54 @@ def build_duplicate_registration(notification):
     subject = gettext("You are already registered: {sesja}, {data}")
     return compose(fill_subject(subject, values), fill_placeholders(text, values),
                    links=(values["link_anulowania"], values["link_strony"]))
+
+
+def format_deadline(moment):
+    """E.g. "środa, 2 grudnia 2026, 14:30" in the site's time zone (Europe/Warsaw)."""
+    return f"{format_date(moment)}, {local(moment):%H:%M}"
+
+
+def accept_offer_url(registration, page):
+    return absolute_url(reverse("strategy_forms:accept_offer", args=[offer_token(registration)]), page=page)
+
+
+@message_builder(PLACE_OFFERED, label=_("a freed place offered from the waiting list"))
+def build_place_offered(notification):
+    registration = _registration(notification)
+    if not registration.has_open_offer or not registration.email:
+        return None  # accepted, lapsed or left before the worker got here
+    values = placeholder_values(registration)
+    accept = accept_offer_url(registration, registration.session.page)
+    text = gettext(
+        "Hello {imie_nazwisko},\n\n"
+        "a place has freed up in the session “{sesja}” of the workshop “{warsztat}” and it is offered to you, "
+        "the first person on the waiting list.\n\n"
+        "Session: {sesja}\nDate: {data}\nTime: {godzina}\nPlace: {miejsce}\n\n"
+        "To take the place, accept it by %(deadline)s (Polish time) using this link:\n%(accept)s\n\n"
+        "If you do not accept it by then, the place goes to the next person waiting and your registration "
+        "leaves the waiting list.\n\n"
+        "If you do not want the place, you can leave the waiting list here:\n{link_anulowania}"
+    ) % {"deadline": format_deadline(registration.offer_expires_at), "accept": accept}
+    subject = gettext("A place is offered to you: {sesja}, {data}")
+    return compose(fill_subject(subject, values), fill_placeholders(text, values),
+                   links=(accept, values["link_anulowania"], values["link_strony"]))
+
+
+@message_builder(OFFER_LAPSED, label=_("an offered place was not accepted in time"))
+def build_offer_lapsed(notification):
+    registration = _registration(notification)
+    if not registration.email:
+        return None
+    values = placeholder_values(registration)
+    text = gettext(
+        "Hello {imie_nazwisko},\n\n"
+        "the place offered to you in the session “{sesja}” of the workshop “{warsztat}” ({data}, {godzina}) "
+        "was not accepted in time, so it has gone to the next person waiting and your registration has left "
+        "the waiting list.\n\n"
+        "You are welcome to register again:\n{link_strony}"
+    )
+    subject = gettext("The offered place has expired: {sesja}, {data}")
+    return compose(fill_subject(subject, values), fill_placeholders(text, values), links=(values["link_strony"],))
 
 
 @message_builder(Kind.SESSION_REMINDER)

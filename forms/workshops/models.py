@@ -209,6 +209,20 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         validators=[MinValueValidator(1)],
         help_text=_("Leave blank for no limit. Places on a waiting list count too."),
     )
+    waitlist_offer_hours = models.PositiveSmallIntegerField(
+        _("hours to accept a freed place"),
+        default=0,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text=_("A freed place is offered to the first person waiting, who accepts it by a link within this "
+                    "many hours; unanswered, it goes to the next person. 0 gives the place at once."),
+    )
+    no_offers_hours_before = models.PositiveSmallIntegerField(
+        _("no automatic places (hours before the session)"),
+        default=0,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text=_("In this many hours before a session freed places are neither offered nor given automatically: "
+                    "staff decide. 0 turns it off."),
+    )
     show_public_counts = models.BooleanField(
         _("show how many places are taken"),
         default=False,
@@ -246,6 +260,9 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
                     [form_admin_field("registration_opens_at"), form_admin_field("registration_closes_at")]
                 ),
                 form_admin_field("waitlist_enabled"),
+                FieldRowPanel(
+                    [form_admin_field("waitlist_offer_hours"), form_admin_field("no_offers_hours_before")]
+                ),
                 FieldRowPanel(
                     [form_admin_field("max_sessions_per_person"), form_admin_field("show_public_counts")]
                 ),
@@ -332,13 +349,14 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         counts = {
             row["pk"]: row
             for row in WorkshopSession.objects.filter(pk__in=saved_ids).with_places().values(
-                "pk", "confirmed_count", "waitlisted_count"
+                "pk", "confirmed_count", "waitlisted_count", "offered_count"
             )
         }
         for session in sessions:
             row = counts.get(session.pk, {})
             session.confirmed_count = row.get("confirmed_count", 0)
             session.waitlisted_count = row.get("waitlisted_count", 0)
+            session.offered_count = row.get("offered_count", 0)
         return set_places_left(sessions)
 
     def content_cache_variant(self, request):
@@ -360,17 +378,31 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(cancelled_at__isnull=True)
 
     def with_places(self):
-        """Each session annotated with ``confirmed_count`` and ``waitlisted_count``, counted in the same query."""
+        """Each session annotated with ``confirmed_count``, ``waitlisted_count`` (open offers included: those
+        people still wait) and ``offered_count`` (places held by open offers), counted in the same query."""
         return self.annotate(
             confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed")),
             waitlisted_count=Count("registrations", filter=Q(registrations__status="waitlisted")),
+            offered_count=Count("registrations", filter=open_offer_filter("registrations__")),
         )
 
 
+def open_offer_filter(prefix=""):
+    """A waiter offered a freed place who has not answered yet: the place is held for them."""
+    return Q(**{f"{prefix}status": "waitlisted", f"{prefix}offer_expires_at__isnull": False})
+
+
+def takes_place_filter(prefix=""):
+    """Registrations that hold one of a session's places: confirmed ones and open offers."""
+    return Q(**{f"{prefix}status": "confirmed"}) | open_offer_filter(prefix)
+
+
 def set_places_left(sessions):
-    """Sets ``places_left`` on sessions annotated by ``with_places``; returns them."""
+    """Sets ``taken_count`` (confirmed places and open offers) and ``places_left`` on sessions annotated by
+    ``with_places``; returns them."""
     for session in sessions:
-        session.places_left = max(session.capacity - session.confirmed_count, 0)
+        session.taken_count = session.confirmed_count + getattr(session, "offered_count", 0)
+        session.places_left = max(session.capacity - session.taken_count, 0)
     return sessions
 
 
@@ -493,6 +525,8 @@ class SubmissionSession:
         self.state = registration.status if registration is not None else other_outcome
         waiting = registration is not None and registration.status == Registration.Status.WAITLISTED
         self.position = registration.waitlist_position() if waiting else None
+        # An open offer the person can still accept (an offer past its deadline waits for its expiry task).
+        self.offer = waiting and registration.has_open_offer and registration.offer_expires_at > timezone.now()
 
     @property
     def active(self):
@@ -550,6 +584,7 @@ class Registration(AbstractFormSubmission):
 
     class CallReason(models.TextChoices):
         PROMOTED = "promoted", _("promoted from the waitlist")
+        OFFERED = "offered", _("place offered")
 
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITLISTED)
 
@@ -565,6 +600,10 @@ class Registration(AbstractFormSubmission):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.ONLINE)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     promoted_at = models.DateTimeField(_("promoted from the waitlist"), null=True, blank=True)
+    # A freed place offered to this waiter (services.offer, accept_offer): the place is held while
+    # ``offer_expires_at`` is set; it is cleared when the offer is accepted, lapses or the person leaves.
+    offered_at = models.DateTimeField(_("place offered"), null=True, blank=True, editable=False)
+    offer_expires_at = models.DateTimeField(_("offer valid until"), null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     # The form post this registration came from (None for staff entries and older rows).
     submission = models.ForeignKey(
@@ -614,6 +653,10 @@ class Registration(AbstractFormSubmission):
     @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
+
+    @property
+    def has_open_offer(self):
+        return self.status == self.Status.WAITLISTED and self.offer_expires_at is not None
 
     @property
     def call_pending(self):

@@ -10,6 +10,7 @@ from the start of the transaction.
 """
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Prefetch, Q
@@ -28,6 +29,7 @@ from .exceptions import (
     InvalidSubmissionLink,
     MoveRefused,
     NothingToRegister,
+    OfferNotOpen,
     RegistrationClosed,
     SessionStarted,
 )
@@ -38,11 +40,15 @@ from .models import (
     WorkshopSubmission,
     new_check_in_code,
     normalise_check_in_code,
+    open_offer_filter,
     set_places_left,
+    takes_place_filter,
 )
 from .tokens import (  # noqa: F401 - part of the service's interface
     cancel_token,
+    offer_token,
     registration_from_cancel_token,
+    registration_from_offer_token,
     result_from_token,
     result_token,
     submission_from_token,
@@ -62,6 +68,7 @@ PHONE_DUPLICATE_MESSAGE = _("A person with this phone number and no e-mail addre
 CALL_MADE_ACTION = "strategy_forms.registration_call_made"
 ATTENDANCE_TOO_EARLY_MESSAGE = _("Attendance can be marked from the day of the session.")
 SESSION_CANCELLED_MESSAGE = _("This session has been cancelled.")
+OFFER_SESSION_STARTED_MESSAGE = _("This session has already started, so the place can no longer be accepted.")
 PAGE_HAS_REGISTRATIONS_MESSAGE = _(
     "This page (or a page below it) has workshop registrations and cannot be deleted. Unpublish it instead."
 )
@@ -125,6 +132,15 @@ def _lock_session(session_id):
 
 def _confirmed_count(session):
     return session.registrations.filter(status=Status.CONFIRMED).count()
+
+
+def _taken_count(session):
+    """Places held now: confirmed registrations and open offers (what every capacity decision counts)."""
+    return session.registrations.filter(takes_place_filter()).count()
+
+
+def _holds_place(registration):
+    return registration.status == Status.CONFIRMED or registration.has_open_offer
 
 
 def waitlist_position(registration):
@@ -284,7 +300,7 @@ def _register_for_locked_session(page, session, *, full_name, email, phone, form
     existing = _active_registration(session, email, phone)
     if existing is not None and duplicates_refused:
         return SessionOutcome(session, REFUSED, message=DUPLICATE_MESSAGE if email else PHONE_DUPLICATE_MESSAGE)
-    has_place = _confirmed_count(session) < session.capacity
+    has_place = _taken_count(session) < session.capacity
     if not has_place and not page.waitlist_enabled:
         # What anybody would be told: the same whether the address is registered or not.
         return SessionOutcome(session, REFUSED, message=FULL_MESSAGE)
@@ -311,11 +327,12 @@ def _register_for_locked_session(page, session, *, full_name, email, phone, form
 
 
 def _set_cancelled(registration, now):
-    # A cancelled registration has no place, so nothing to attend.
+    # A cancelled registration has no place, so nothing to attend, and no offer holds a place for it.
     registration.status = Status.CANCELLED
     registration.cancelled_at = registration.status_changed_at = now
     registration.attended = None
-    registration.save(update_fields=["status", "cancelled_at", "status_changed_at", "attended"])
+    registration.offer_expires_at = None
+    registration.save(update_fields=["status", "cancelled_at", "status_changed_at", "attended", "offer_expires_at"])
 
 
 def cancel(registration, *, by_staff=False, now=None):
@@ -332,9 +349,10 @@ def cancel(registration, *, by_staff=False, now=None):
         if not by_staff and session_has_started(session, now):
             raise SessionStarted()
         was_confirmed = registration.status == Status.CONFIRMED
+        held_place = _holds_place(registration)
         _set_cancelled(registration, now)
         messages.registration_cancelled(registration, by_staff=by_staff, had_calendar_entry=was_confirmed)
-        promoted = _promote_waiters(session, now) if was_confirmed else []
+        promoted = _promote_waiters(session, now) if held_place else []
     return CancelOutcome(registration, already_cancelled=False, promoted=promoted[0] if promoted else None)
 
 
@@ -374,12 +392,13 @@ def preview_cancellation(registrations, now=None):
         session = in_session[0].session
         if session_has_started(session, now):
             continue
-        freed = sum(1 for r in in_session if r.status == Status.CONFIRMED)
-        if not freed:
+        freed = sum(1 for r in in_session if _holds_place(r))
+        if not freed or _automatic_places_paused(session, now):
             continue
-        free = session.capacity - _confirmed_count(session) + freed
+        free = session.capacity - _taken_count(session) + freed
         leaving = {r.pk for r in in_session}
-        waiters = session.registrations.filter(status=Status.WAITLISTED).exclude(pk__in=leaving).order_by("id")
+        waiters = (session.registrations.filter(status=Status.WAITLISTED, offer_expires_at__isnull=True)
+                   .exclude(pk__in=leaving).order_by("id"))
         promoted.extend(waiters.select_related("session")[:max(free, 0)])
     return CancellationPreview(cancelled, [r for r in registrations if r.status == Status.CANCELLED], promoted)
 
@@ -434,9 +453,10 @@ def move(registration, to_session, *, now=None):
         if outcome.refused:
             raise MoveRefused(outcome.message)
         was_confirmed = registration.status == Status.CONFIRMED
+        held_place = _holds_place(registration)
         _set_cancelled(registration, now)
         messages.registration_moved(registration, outcome.registration, had_calendar_entry=was_confirmed)
-        promoted = _promote_waiters(source, now) if was_confirmed else []
+        promoted = _promote_waiters(source, now) if held_place else []
     return MoveOutcome(old=registration, new=outcome.registration, promoted=promoted[0] if promoted else None)
 
 
@@ -584,7 +604,7 @@ def walk_in(session, *, full_name, email="", phone="", now=None):
         locked = _lock_session(session.pk)
         if not attendance_can_be_marked(locked, now):
             raise CheckInRefused(ATTENDANCE_TOO_EARLY_MESSAGE)
-        if _confirmed_count(locked) >= locked.capacity:
+        if _taken_count(locked) >= locked.capacity:
             raise CheckInRefused(FULL_MESSAGE)
         outcome = register(
             locked.page, sessions=[locked], full_name=full_name, email=email, phone=phone,
@@ -598,7 +618,8 @@ def walk_in(session, *, full_name, email="", phone="", now=None):
 
 
 def promote_waiters(session, now=None):
-    """Fill free places from the waitlist, first come first served. Returns the promoted registrations."""
+    """Fill free places from the waitlist, first come first served (or offer them, see ``_promote_waiters``).
+    Returns the promoted registrations."""
     with transaction.atomic():
         return _promote_waiters(_lock_session(session.pk), now or timezone.now())
 
@@ -607,13 +628,30 @@ def session_has_started(session, now=None):
     return session.starts_at <= (now or timezone.now())
 
 
+def _automatic_places_paused(session, now):
+    """Inside the page's last hours before the session nothing is offered or promoted automatically: staff
+    decide (they can still promote or move in the admin)."""
+    hours = session.page.no_offers_hours_before
+    return bool(hours) and session.starts_at - now <= timedelta(hours=hours)
+
+
 def _promote_waiters(session, now):
+    """Free places go to the first people waiting: at once, or — when the page sets hours to accept — as
+    offers that hold the place until accepted or lapsed (``offer_place``). Returns those promoted at once."""
     if session_has_started(session, now):
         return []  # a place freed once the session runs goes to nobody: they could not come any more
-    free = session.capacity - _confirmed_count(session)
+    if _automatic_places_paused(session, now):
+        return []
+    free = session.capacity - _taken_count(session)
     if free <= 0:
         return []
-    promoted = list(session.registrations.filter(status=Status.WAITLISTED).order_by("id")[:free])
+    waiters = list(session.registrations.filter(status=Status.WAITLISTED, offer_expires_at__isnull=True)
+                   .select_related("session__page", "submission").order_by("id")[:free])
+    if session.page.waitlist_offer_hours:
+        for registration in waiters:
+            _offer_place(registration, session.page.waitlist_offer_hours, now)
+        return []
+    promoted = waiters
     for registration in promoted:
         registration.status = Status.CONFIRMED
         registration.promoted_at = registration.status_changed_at = now
@@ -622,6 +660,70 @@ def _promote_waiters(session, now):
         if not registration.email:
             request_call(registration, Registration.CallReason.PROMOTED, now)
     return promoted
+
+
+# Offers of freed places with a deadline -----------------------------------------------------------
+
+
+def _offer_place(registration, hours, now):
+    """Hold a freed place for this waiter for ``hours``: a mail with the accept link and the deadline, or —
+    without an e-mail address — a call for staff to make; the offer's expiry is scheduled."""
+    registration.offered_at = now
+    registration.offer_expires_at = now + timedelta(hours=hours)
+    registration.save(update_fields=["offered_at", "offer_expires_at"])
+    messages.place_offered(registration)
+    if not registration.email:
+        request_call(registration, Registration.CallReason.OFFERED, now)
+
+
+def accept_offer(registration, *, now=None):
+    """The person accepts the place offered to them: confirmed, under the session's lock. Raises
+    ``OfferNotOpen`` when the offer has lapsed (even if its expiry has not run yet), was passed on, the
+    registration left the waitlist or the session has started."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        registration = Registration.objects.select_related("session__page", "submission").get(pk=registration.pk)
+        if not registration.has_open_offer or registration.offer_expires_at <= now:
+            raise OfferNotOpen()
+        if session_has_started(session, now):
+            raise OfferNotOpen(OFFER_SESSION_STARTED_MESSAGE)
+        if _confirmed_count(session) >= session.capacity:
+            raise OfferNotOpen()  # staff lowered the places meanwhile: a confirmed place never overbooks
+        registration.status = Status.CONFIRMED
+        registration.promoted_at = registration.status_changed_at = now
+        registration.offer_expires_at = None
+        registration.save(update_fields=["status", "promoted_at", "status_changed_at", "offer_expires_at"])
+        messages.offer_accepted(registration)
+    return registration
+
+
+def expire_offer(registration_id, *, now=None):
+    """Run by the offer's schedule at its deadline: an unanswered offer lapses (the person leaves the
+    waitlist and is told) and the place passes to the next waiter, and so on. Nothing happens to an offer
+    that was accepted or given up meanwhile, or whose deadline has not come. Returns True when it lapsed."""
+    now = now or timezone.now()
+    session_id = Registration.objects.filter(pk=registration_id).values_list("session_id", flat=True).first()
+    if session_id is None:
+        return False
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        registration = (Registration.objects.filter(open_offer_filter(), pk=registration_id,
+                                                    offer_expires_at__lte=now)
+                        .select_related("session__page").first())
+        if registration is None:
+            return False
+        _set_cancelled(registration, now)
+        messages.offer_lapsed(registration)
+        _promote_waiters(session, now)
+    return True
+
+
+def expire_due_offers(*, now=None):
+    """Every offer whose deadline has passed (a safety net for a missed schedule); returns how many lapsed."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(open_offer_filter(), offer_expires_at__lte=now).order_by("session_id", "pk")
+    return sum(expire_offer(pk, now=now) for pk in due.values_list("pk", flat=True))
 
 
 def lowest_allowed_capacity(session):
@@ -664,6 +766,11 @@ def _submission_registration(submission, registration_id):
 def cancel_in_submission(submission, registration_id, *, now=None):
     """Cancel (or leave the waitlist of) one registration of the submission; the rules of ``cancel``."""
     return cancel(_submission_registration(submission, registration_id), now=now)
+
+
+def accept_offer_in_submission(submission, registration_id, *, now=None):
+    """Accept the place offered to one registration of the submission; the rules of ``accept_offer``."""
+    return accept_offer(_submission_registration(submission, registration_id), now=now)
 
 
 def cancel_submission(submission, *, now=None):

@@ -22,6 +22,15 @@ from .models import Registration, WorkshopPage, WorkshopSubmission
 CANCEL_SALT = "forms.registration.cancel"
 SUBMISSION_SALT = "forms.workshops.submission.manage"
 RESULT_SALT = "forms.workshops.submission.result"
+OFFER_SALT = "forms.workshops.registration.offer"
+
+
+def _registration_from(token, salt, error, *related):
+    try:
+        pk = signing.loads(token, salt=salt)
+        return Registration.objects.select_related(*related).get(pk=pk)
+    except (signing.BadSignature, Registration.DoesNotExist, TypeError, ValueError) as exc:
+        raise error() from exc
 
 
 def cancel_token(registration):
@@ -29,11 +38,16 @@ def cancel_token(registration):
 
 
 def registration_from_cancel_token(token):
-    try:
-        pk = signing.loads(token, salt=CANCEL_SALT)
-        return Registration.objects.select_related("session", "page").get(pk=pk)
-    except (signing.BadSignature, Registration.DoesNotExist, TypeError, ValueError) as exc:
-        raise InvalidCancellationLink() from exc
+    return _registration_from(token, CANCEL_SALT, InvalidCancellationLink, "session", "page")
+
+
+def offer_token(registration):
+    """The link accepting a place offered from the waitlist (it is checked against the offer when used)."""
+    return signing.dumps(registration.pk, salt=OFFER_SALT)
+
+
+def registration_from_offer_token(token):
+    return _registration_from(token, OFFER_SALT, InvalidSubmissionLink, "session__page", "submission")
 
 
 def submission_token(submission):

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,6 +26,7 @@ from .exceptions import (
     InvalidCancellationLink,
     InvalidSubmissionLink,
     NothingToRegister,
+    OfferNotOpen,
     RegistrationClosed,
     SessionStarted,
 )
@@ -170,6 +172,61 @@ class CancelRegistrationView(View):
         return self._render(request, status=404, invalid_message=InvalidCancellationLink.message)
 
 
+class AcceptOfferView(View):
+    """The link of an offer mail: GET shows the offered place and its deadline (mail scanners prefetch
+    links, so GET never accepts); POST accepts it (``services.accept_offer``)."""
+
+    template_name = "forms/workshops/accept_offer.html"
+
+    def get(self, request, token):
+        registration = self._registration(token)
+        if registration is None:
+            return self._render(request, status=404, error=InvalidSubmissionLink.message)
+        if registration.status == Registration.Status.CONFIRMED:
+            return self._render(request, registration=registration, accepted=True)
+        if not registration.has_open_offer or registration.offer_expires_at <= timezone.now():
+            return self._render(request, status=410, registration=registration, error=OfferNotOpen.message)
+        return self._render(request, registration=registration)
+
+    def post(self, request, token):
+        registration = self._registration(token)
+        if registration is None:
+            return self._render(request, status=404, error=InvalidSubmissionLink.message)
+        refused = check_post(registration.session.page, request)
+        if refused is not None:
+            return refused
+        if registration.status == Registration.Status.CONFIRMED:
+            return self._render(request, registration=registration, accepted=True)
+        try:
+            registration = services.accept_offer(registration)
+        except OfferNotOpen as exc:
+            return self._render(request, status=410, registration=registration, error=exc.message)
+        return self._render(request, registration=registration, accepted=True, just_accepted=True)
+
+    @staticmethod
+    def _registration(token):
+        try:
+            return services.registration_from_offer_token(token)
+        except InvalidSubmissionLink:
+            return None
+
+    def _render(self, request, status=200, **context):
+        registration = context.get("registration")
+        if context.get("accepted") and registration.check_in_code:
+            context["check_in_qr"] = check_in_qr_svg(registration)
+        if registration is not None and registration.submission_id:
+            context["submission_token"] = services.submission_token(registration.submission)
+        return _private(TemplateResponse(request, self.template_name, context, status=status))
+
+
+def _private(response):
+    """A page with personal data behind a secret link: never cached by shared caches, never indexed."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "same-origin"  # the signed address never leaves the site
+    return response
+
+
 class SubmissionView(View):
     """ "Moje zgłoszenie": every session of one submission with its state; cancel one or all, register
     again (a place or the waitlist), re-send the confirmation. Only the holder of the signed link gets
@@ -193,7 +250,7 @@ class SubmissionView(View):
         action = request.POST.get("action", "")
         try:
             text = self._act(submission, action, request.POST)
-        except (SessionStarted, NothingToRegister, RegistrationClosed) as exc:
+        except (SessionStarted, NothingToRegister, RegistrationClosed, OfferNotOpen) as exc:
             messages.error(request, exc.message)
             return self._render(request, submission, token, status=409)
         except (InvalidSubmissionLink, ValueError):
@@ -221,6 +278,10 @@ class SubmissionView(View):
                 return _("%(session)s: you are on the waiting list, at position %(position)d.") % {
                     "session": outcome.session.title, "position": outcome.waitlist_position}
             raise NothingToRegister(outcome.message or None)
+        if action == "accept_offer":
+            registration = services.accept_offer_in_submission(submission, int(data.get("registration", "")))
+            return _("The place is yours: %(session)s. Your place is confirmed.") % {
+                "session": registration.session.title}
         if action == "resend":
             services.resend_submission_confirmation(submission)
             return _("We are sending the confirmation to your e-mail address again.")
@@ -244,12 +305,7 @@ class SubmissionView(View):
         context = {"submission": submission, "page": page, "rows": rows, "person": person, "token": token,
                    "has_active": any(row.active for row in rows),
                    "has_confirmed": any(row.state == "confirmed" for row in rows)}
-        response = TemplateResponse(request, self.template_name, context, status=status)
-        # A page with personal data behind a secret link: never cached by shared caches, never indexed.
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex"
-        response["Referrer-Policy"] = "same-origin"  # the signed address never leaves the site
-        return response
+        return _private(TemplateResponse(request, self.template_name, context, status=status))
 
     def _invalid(self, request):
         return TemplateResponse(request, self.template_name, {"invalid_message": InvalidSubmissionLink.message},

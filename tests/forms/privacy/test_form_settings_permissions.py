@@ -41,6 +41,8 @@ def changes_for(page, notice):
             "staff_notifications": ("digest", lambda p: p.staff_notifications, "digest"),
             "capacity_alerts": (None, lambda p: p.capacity_alerts, False),  # unticked
             "waitlist_enabled": (None, lambda p: p.waitlist_enabled, False),
+            "waitlist_offer_hours": ("48", lambda p: p.waitlist_offer_hours, 48),
+            "no_offers_hours_before": ("12", lambda p: p.no_offers_hours_before, 12),
             "registration_closes_at": (local(later), lambda p: local(p.registration_closes_at), local(later)),
             "sessions-0-capacity": ("999", lambda p: p.sessions.order_by("sort_order")[0].capacity, 999),
         }

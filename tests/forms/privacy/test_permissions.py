@@ -60,6 +60,9 @@ CASES = {
     "admin/registrations/<int:pk>/move/": ("get", lambda o: ({"pk": o["registration"].pk}, {}), "form_admin"),
     "admin/registrations/<int:pk>/cancel/": ("get", lambda o: ({"pk": o["registration"].pk}, {}), "form_admin"),
     "admin/registrations/<int:pk>/resend/": ("get", lambda o: ({"pk": o["registration"].pk}, {}), "form_admin"),
+    # Without an open offer the POST changes nothing and redirects with the reason.
+    "admin/registrations/<int:pk>/accept-offer/": (
+        "post", lambda o: ({"pk": o["registration"].pk}, {}), "form_admin"),
     "admin/registrations/calls/": ("get", lambda o: ({}, {}), "form_admin"),
     "admin/registrations/sessions/<int:session_id>/cancel/": (
         "get", lambda o: ({"session_id": o["session"].pk}, {}), "form_admin"),
