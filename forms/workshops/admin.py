@@ -558,14 +558,6 @@ def cancel_workshop(request, page_id):
     return _render_cancel_sessions(request, form, workshop=page, sessions=sessions, whole_workshop=True)
 
 
-BULK_ACTIONS = [
-    ("attended", gettext_lazy("Mark as attended")),
-    ("absent", gettext_lazy("Mark as absent")),
-    ("clear", gettext_lazy("Clear attendance")),
-    ("cancel", gettext_lazy("Cancel registrations")),
-]
-
-
 @personal_data_view
 def resend_confirmation(request, pk):
     registration = _registration(pk)
