@@ -163,3 +163,11 @@ def demo_site(live_server, settings, _production_caches):
 
         pages["workshop"] = WorkshopPage.objects.live().first()
     return DemoSite(base_url=live_server.url, pages=pages)
+
+
+@pytest.fixture
+def workshop(demo_site):
+    """The demo's workshop page (three sessions): the demo always has one."""
+    page = demo_site.pages.get("workshop")
+    assert page is not None, "the demo content has no workshop page"
+    return page

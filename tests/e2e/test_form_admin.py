@@ -4,20 +4,11 @@ registration in Wagtail's list of the workshop's submissions; a resident with th
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from .helpers import expect_workshop_places, log_in_to_admin, publish_in_editor
 
 SOCIAL = "Obszar społeczny"
-
-
-@pytest.fixture
-def workshop(demo_site):
-    page = demo_site.pages.get("workshop")
-    if page is None:
-        pytest.skip("the forms app's demo has no workshop page yet")
-    return page
 
 
 def test_form_administrator_changes_capacity_and_sees_a_new_registration(page, other_page, demo_site, workshop):

@@ -27,14 +27,6 @@ SOCIAL, ECONOMIC = "Obszar społeczny", "Obszar gospodarczy"
 CANCEL_LINK = re.compile(r"https?://[^\s\"'<>]+/rejestracja/anuluj/[^\s\"'<>/]+/")
 
 
-@pytest.fixture
-def workshop(demo_site):
-    page = demo_site.pages.get("workshop")
-    if page is None:
-        pytest.skip("the forms app's demo has no workshop page yet")
-    return page
-
-
 def session(workshop, title):
     return workshop.sessions.get(title=title)
 

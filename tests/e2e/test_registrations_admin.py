@@ -16,14 +16,6 @@ QUESTION = "Z jaką częścią gminy jesteś związany/a?"
 
 
 @pytest.fixture
-def workshop(demo_site):
-    page = demo_site.pages.get("workshop")
-    if page is None:
-        pytest.skip("the forms app's demo has no workshop page yet")
-    return page
-
-
-@pytest.fixture
 def people(workshop):
     """The social session (3 places) full with three people; waiting: two with e-mail, then one with a
     phone only. Cleared of the demo's own registrations so the counts below are exact."""

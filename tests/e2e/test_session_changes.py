@@ -8,7 +8,6 @@ import re
 from datetime import datetime, timedelta
 
 import icalendar
-import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -16,14 +15,6 @@ from .helpers import MOBILE, assert_mobile_friendly, assert_no_axe_violations, l
 from .polish import assert_no_english
 
 REASON = "Prowadząca zachorowała; nowy termin podamy na stronie."
-
-
-@pytest.fixture
-def workshop(demo_site):
-    page = demo_site.pages.get("workshop")
-    if page is None:
-        pytest.fail("the demo has no workshop page")
-    return page
 
 
 def calendar_method(message):
