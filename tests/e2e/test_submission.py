@@ -14,7 +14,6 @@ from .test_registration import (
     fill_registration,
     outcome_of,
     submit,
-    workshop,  # noqa: F401 - fixture
 )
 
 RESIDENT = {"full_name": "Zofia Mobilna", "email": "zofia.mobilna@example.org"}
@@ -30,7 +29,7 @@ def check_screen(page, name, screenshot_dir):
 
 
 def test_resident_registers_for_three_sessions_and_manages_them_on_a_phone(
-    page, demo_site, workshop, screenshot_dir, mailoutbox  # noqa: F811 - the fixture imported above
+    page, demo_site, workshop, screenshot_dir, mailoutbox
 ):
     from forms.models import Registration
 
