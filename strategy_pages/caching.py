@@ -213,7 +213,9 @@ def preload_site(request):
         return
     if fragment_cache_seconds() <= 0:
         if not request.path_info.startswith(_NO_CACHE_PREFIXES):  # public pages: Wagtail looks it up anyway
-            request._wagtail_site = find_site(request)
+            request._wagtail_site = site = find_site(request)
+            if site is not None and request.path_info.strip("/"):
+                _route_through_root_page(site)
         return
     from wagtail.models import Site
 
@@ -225,6 +227,18 @@ def preload_site(request):
 
     host = request._get_raw_host()
     request._wagtail_site = cached_fragment(request, "site", (host, request.get_port()), build)[0]
+
+
+def _route_through_root_page(site):
+    """Wagtail routes from ``site.root_page.specific``, one query for the home page's own fields. A request
+    for a page below it only passes through the home page: when the home page's ``route`` needs nothing
+    but its generic fields (``routes_with_generic_fields``), make it specific from the generic row the
+    site query joined, without that query."""
+    from .routing import routes_with_generic_fields
+
+    root = site.root_page
+    if routes_with_generic_fields(root.specific_class):
+        site.root_page = root.specific_deferred
 
 
 def find_site(request):

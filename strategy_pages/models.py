@@ -30,7 +30,7 @@ from .caching import (
     public_pages,
     site_has_view_restrictions,
 )
-from .navigation import navigation
+from .navigation import PAGE_LINK_FIELDS, navigation
 from .panels import InlinePanel
 from .routing import DirectRouteMixin
 
@@ -133,7 +133,16 @@ class SiteSettings(BaseSiteSetting):
             raise cls.DoesNotExist(f"{cls} does not exist for site None.")
 
         def build():
-            queryset = cls.base_queryset().select_related("privacy_page", "accessibility_page", "default_og_image")
+            # The footer's two pages need only what a link shows: their title and URL (not ~30 columns each).
+            own = [field.name for field in cls._meta.concrete_fields]
+            linked = [
+                f"{name}__{field}" for name in ("privacy_page", "accessibility_page") for field in PAGE_LINK_FIELDS
+            ]
+            queryset = (
+                cls.base_queryset()
+                .select_related("privacy_page", "accessibility_page", "default_og_image")
+                .only(*own, *linked, "default_og_image")
+            )
             return queryset.get_or_create(site=site)[0]
 
         return cached_fragment(None, "site-settings", (site.pk,), build)
@@ -177,7 +186,10 @@ class HomePage(DirectRouteMixin, CachedPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["highlights"] = cached_fragment(
             request, "home-highlights", (self.pk,),
-            lambda: list(self.highlights.select_related("page").filter(page__live=True)),
+            lambda: list(
+                self.highlights.select_related("page").filter(page__live=True)
+                .only("sort_order", "home_page", "description", *(f"page__{name}" for name in PAGE_LINK_FIELDS))
+            ),
         )
         context["news_index"] = cached_fragment(
             request, "home-news-index", (self.pk,), lambda: navigation(request, self, self).news_index
@@ -240,7 +252,7 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
             tag = get_object_or_404(Tag, slug=tag_slug)
             news = news.filter(tags=tag)
         # The cards' images and renditions come with the page of news: two queries for any number.
-        news = news.prefetch_related("image__renditions")
+        news = news.only(*NewsPage.card_fields).prefetch_related("image__renditions")
         paginator = Paginator(news, NEWS_PER_PAGE)
         # Counted and fetched only if the list is rendered, not when the content comes from the fragment cache.
         news_page = SimpleLazyObject(lambda: paginator.get_page(request.GET.get("page")))
@@ -354,6 +366,8 @@ class NewsPage(CachedPageMixin, Page):
     og_type = "article"
     # Loaded with the page when it is routed (strategy_pages.routing): the template shows both.
     route_select_related = ("image", "action_page")
+    # What a news card (lists, latest news) shows: a link, the date, the lead and the image.
+    card_fields = (*PAGE_LINK_FIELDS, "date", "intro", "image", "image_alt")
 
     class Meta:
         verbose_name = _("news article")

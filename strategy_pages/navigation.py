@@ -9,7 +9,7 @@ Wagtail's ``public()`` in a query of its own, as before.
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import DEFERRED, Q
 from wagtail.models import Page
 
 from .caching import site_has_view_restrictions
@@ -20,13 +20,25 @@ def _news_index_model():
     return apps.get_model("strategy_pages", "NewsIndexPage")
 
 
+# What a link to a page needs (its title and URL: ``url_path``; the type and locale Wagtail may ask for),
+# and what the navigation places it by. Lists of links load these, not the ~30 columns of a page.
+PAGE_LINK_FIELDS = ("title", "url_path", "content_type", "locale", "live", "path", "depth")
+NAVIGATION_FIELDS = (*PAGE_LINK_FIELDS, "show_in_menus")
+
+
 def _as_news_index(page):
-    """A ``NewsIndexPage`` built from its generic page row (title, URL and feed routes need nothing else)."""
+    """A ``NewsIndexPage`` built from its generic page row (title, URL and feed routes need nothing else);
+    the fields the row did not load stay deferred."""
     NewsIndexPage = _news_index_model()
     if isinstance(page, NewsIndexPage):
         return page
-    fields = {field.attname: getattr(page, field.attname) for field in Page._meta.concrete_fields}
-    return NewsIndexPage(page_ptr_id=page.pk, **fields)
+    values = [
+        page.pk if field.primary_key else page.__dict__.get(field.attname, DEFERRED)
+        for field in NewsIndexPage._meta.concrete_fields
+    ]
+    news_index = NewsIndexPage(*values)
+    news_index._state.adding = False
+    return news_index
 
 
 class Navigation:
@@ -40,7 +52,7 @@ class Navigation:
         condition = Q(depth=root.depth + 1, path__startswith=root.path, live=True)
         if ancestor_paths:
             condition |= Q(path__in=ancestor_paths)
-        pages = list(Page.objects.filter(condition).order_by("path"))
+        pages = list(Page.objects.filter(condition).only(*NAVIGATION_FIELDS).order_by("path"))
         by_path = {page.path: page for page in pages}
         self.ancestors = [by_path[path] for path in ancestor_paths if path in by_path]
         if self.ancestors and self.ancestors[0].pk == root.pk:

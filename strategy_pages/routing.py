@@ -77,6 +77,10 @@ def route_children(page, request, path_components):
 
 
 class DirectRouteMixin:
+    # Its route reads only the page's primary key, url_path and live flag: a request for a page below it
+    # may route through it as loaded from the generic page row (``caching.preload_site``).
+    route_with_generic_fields = True
+
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)

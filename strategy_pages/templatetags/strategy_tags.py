@@ -89,6 +89,7 @@ def latest_news_context(context, limit=4):
     request = context.get("request")
     news = (
         public_pages(NewsPage.objects.live(), request)
+        .only(*NewsPage.card_fields)
         .select_related("image")
         .prefetch_related("image__renditions")
         .order_by("-date", "-first_published_at")
