@@ -26,19 +26,29 @@ PAGE_LINK_FIELDS = ("title", "url_path", "content_type", "locale", "live", "path
 NAVIGATION_FIELDS = (*PAGE_LINK_FIELDS, "show_in_menus")
 
 
-def _as_news_index(page):
-    """A ``NewsIndexPage`` built from its generic page row (title, URL and feed routes need nothing else);
-    the fields the row did not load stay deferred."""
-    NewsIndexPage = _news_index_model()
-    if isinstance(page, NewsIndexPage):
+def specific_from_row(page, model=None):
+    """``page`` as its specific type (or ``model``) from the fields its row loaded, without a query; the
+    others stay deferred. Wagtail's ``specific_deferred`` reads every generic field, which loads the
+    deferred ones one query each."""
+    model = model or page.specific_class
+    if model is None or isinstance(page, model):
         return page
     values = [
         page.pk if field.primary_key else page.__dict__.get(field.attname, DEFERRED)
-        for field in NewsIndexPage._meta.concrete_fields
+        for field in model._meta.concrete_fields
     ]
-    news_index = NewsIndexPage(*values)
-    news_index._state.adding = False
-    return news_index
+    specific = model(*values)
+    specific._state.adding = False
+    specific._state.db = page._state.db
+    for name, value in page.__dict__.items():  # what was cached on the row (its parent…)
+        if name != "_state":
+            specific.__dict__.setdefault(name, value)
+    return specific
+
+
+def _as_news_index(page):
+    """A ``NewsIndexPage`` built from its generic page row (title, URL and feed routes need nothing else)."""
+    return specific_from_row(page, _news_index_model())
 
 
 class Navigation:

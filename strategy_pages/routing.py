@@ -23,6 +23,7 @@ from django.http import Http404
 from wagtail.models import Page
 
 from .caching import cached_fragment, fragment_cache_seconds
+from .navigation import PAGE_LINK_FIELDS, specific_from_row
 
 _routes = {}
 _MAX_ROUTES = 2048
@@ -66,13 +67,19 @@ def route_children(page, request, path_components):
                 if subpage is not None:
                     subpage._cached_parent_obj = page
                     return subpage.route(request, remaining)
+    children = page.get_children()
+    if remaining:  # a page passed through: what routing reads of it (more is loaded if anything asks)
+        children = children.only(*PAGE_LINK_FIELDS, "numchild")  # numchild: treebeard's get_children
     try:
-        subpage = page.get_children().get(slug=child_slug)
+        subpage = children.get(slug=child_slug)
     except Page.DoesNotExist as exc:
         raise Http404 from exc
     subpage._cached_parent_obj = page
     if remaining and routes_with_generic_fields(subpage.specific_class):
-        return subpage.specific_deferred.route(request, remaining)
+        if subpage.specific_class.route is Page.route:
+            # Wagtail's own route would load the next page generic, then specific: go on from here instead.
+            return route_children(specific_from_row(subpage), request, remaining)
+        return specific_from_row(subpage).route(request, remaining)
     return subpage.specific.route(request, remaining)
 
 
