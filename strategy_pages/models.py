@@ -30,6 +30,7 @@ from .caching import (
     public_pages,
     site_has_view_restrictions,
 )
+from .images import with_renditions
 from .navigation import PAGE_LINK_FIELDS, navigation
 from .panels import InlinePanel
 from .routing import DirectRouteMixin
@@ -252,10 +253,16 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
             tag = get_object_or_404(Tag, slug=tag_slug)
             news = news.filter(tags=tag)
         # The cards' images and renditions come with the page of news: two queries for any number.
-        news = news.only(*NewsPage.card_fields).prefetch_related("image__renditions")
+        news = news.only(*NewsPage.card_fields)
         paginator = Paginator(news, NEWS_PER_PAGE)
+
+        def news_of_this_page():
+            shown = paginator.get_page(request.GET.get("page"))
+            shown.object_list = with_renditions(list(shown.object_list))
+            return shown
+
         # Counted and fetched only if the list is rendered, not when the content comes from the fragment cache.
-        news_page = SimpleLazyObject(lambda: paginator.get_page(request.GET.get("page")))
+        news_page = SimpleLazyObject(news_of_this_page)
         context.update(
             news_page=news_page,
             page_range=SimpleLazyObject(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from strategy_pages.caching import cached_fragment, public_pages
+from strategy_pages.images import with_renditions
 from strategy_pages.models import NewsPage
 from strategy_pages.navigation import navigation
 
@@ -91,7 +92,6 @@ def latest_news_context(context, limit=4):
         public_pages(NewsPage.objects.live(), request)
         .only(*NewsPage.card_fields)
         .select_related("image")
-        .prefetch_related("image__renditions")
         .order_by("-date", "-first_published_at")
     )
     site = _site(context)
@@ -99,7 +99,7 @@ def latest_news_context(context, limit=4):
         news = news.descendant_of(site.root_page)
     if page := _current_page(context):
         news = news.exclude(pk=page.pk)
-    return {"news": news[:limit], "request": request}
+    return {"news": with_renditions(list(news[:limit])), "request": request}
 
 
 @register.simple_tag(takes_context=True)
