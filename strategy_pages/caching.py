@@ -263,8 +263,15 @@ def find_site(request):
             return 1
         return 2 if site.is_default_site else 3
 
+    # The site settings every page shows come in the same query (``SiteSettings.for_site`` finds them).
+    settings_model = apps.get_model("strategy_pages", "SiteSettings")
+    related, fields = settings_model.query_paths(settings_model._meta.get_field("site").related_query_name() + "__")
+    site_fields = [field.name for field in Site._meta.concrete_fields]
+    page_model = Site._meta.get_field("root_page").related_model
+    root_fields = [f"root_page__{field.name}" for field in page_model._meta.concrete_fields]
     sites = sorted(
-        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True)).order_by().select_related("root_page"),
+        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True)).order_by()
+        .select_related("root_page", *related).only(*site_fields, *root_fields, *fields),
         key=rank,
     )
     if not sites:

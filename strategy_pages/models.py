@@ -127,24 +127,30 @@ class SiteSettings(BaseSiteSetting):
         verbose_name = _("site settings")
 
     @classmethod
+    def query_paths(cls, prefix=""):
+        """``select_related`` and ``only`` paths (below ``prefix``) of the settings with the pages and image
+        the footer and meta tags show: of the two pages only what a link shows, not ~30 columns each."""
+        related = [f"{prefix}{name}" for name in ("privacy_page", "accessibility_page", "default_og_image")]
+        own = [f"{prefix}{field.name}" for field in cls._meta.concrete_fields]
+        linked = [
+            f"{prefix}{name}__{field}" for name in ("privacy_page", "accessibility_page") for field in PAGE_LINK_FIELDS
+        ]
+        return related, [*own, *linked, f"{prefix}default_og_image"]
+
+    @classmethod
     def for_site(cls, site):
-        """The settings with the pages and image the footer and meta tags show, in one query, kept in
-        the fragment cache (every save of a setting, page or image makes a new generation)."""
+        """The settings with the pages and image the footer and meta tags show, in one query: joined to the
+        site's own query when the site was found by ``caching.find_site``, else kept in the fragment cache
+        (every save of a setting, page or image makes a new generation)."""
         if site is None:
             raise cls.DoesNotExist(f"{cls} does not exist for site None.")
+        joined = site._state.fields_cache.get(cls._meta.get_field("site").remote_field.cache_name)
+        if joined is not None:
+            return joined
 
         def build():
-            # The footer's two pages need only what a link shows: their title and URL (not ~30 columns each).
-            own = [field.name for field in cls._meta.concrete_fields]
-            linked = [
-                f"{name}__{field}" for name in ("privacy_page", "accessibility_page") for field in PAGE_LINK_FIELDS
-            ]
-            queryset = (
-                cls.base_queryset()
-                .select_related("privacy_page", "accessibility_page", "default_og_image")
-                .only(*own, *linked, "default_og_image")
-            )
-            return queryset.get_or_create(site=site)[0]
+            related, fields = cls.query_paths()
+            return cls.base_queryset().select_related(*related).only(*fields).get_or_create(site=site)[0]
 
         return cached_fragment(None, "site-settings", (site.pk,), build)
 
