@@ -1,0 +1,65 @@
+"""The render path with every cache off after issue 18's second round (docs/performance.md).
+
+Each page keeps the query count this round brought it to, and the narrow rows it loads never fall
+back to loading a deferred field in a query of its own (Wagtail's ``specific_deferred`` does that for
+every field of a page loaded with ``.only()``: one query each).
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from strategy_pages import caching
+from strategy_pages.routing import forget_routes
+
+# With every cache off, on the test site of conftest.site_pages (the demo content needs as many).
+MAX_QUERIES = {"home": 9, "news_index": 9, "news": 10, "strategy": 8, "workshop": 9}
+# A deferred field loaded on its own: SELECT of the primary key and one column, by primary key.
+DEFERRED_LOAD = re.compile(r'^SELECT "\w+"\."\w+", "\w+"\."\w+" FROM "\w+" WHERE "\w+"\."\w+" = \S+ LIMIT 21$')
+
+
+@pytest.fixture
+def every_cache_off(settings):
+    settings.PAGE_CACHE_SECONDS, settings.FRAGMENT_CACHE_SECONDS, settings.ROUTE_MEMO = 0, 0, False
+    forget_routes()
+    caching.clear()
+    yield
+    forget_routes()
+
+
+def queries_of_a_view(url):
+    client = Client()
+    assert client.get(url).status_code == 200  # renditions made once in a site's life
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize("page_name", sorted(MAX_QUERIES))
+def test_each_page_keeps_its_query_count(site_pages, every_cache_off, page_name):
+    queries = queries_of_a_view(site_pages[page_name].url)
+    assert len(queries) <= MAX_QUERIES[page_name], "\n".join(sql[:200] for sql in queries)
+
+
+@pytest.mark.parametrize("page_name", sorted(MAX_QUERIES))
+def test_no_deferred_field_is_loaded_on_its_own(site_pages, every_cache_off, page_name):
+    queries = queries_of_a_view(site_pages[page_name].url)
+    assert not [sql for sql in queries if DEFERRED_LOAD.match(sql)], queries
+
+
+def test_news_cards_find_their_renditions_without_a_query_per_image(site_pages, every_cache_off):
+    queries = queries_of_a_view(site_pages["news_index"].url)
+    renditions = [sql for sql in queries if 'FROM "wagtailimages_rendition"' in sql]
+    # One query for the renditions of every card on the page (the cards show three images).
+    assert len(renditions) == 1, renditions
+
+
+def test_upcoming_workshops_make_no_group_by_of_page_columns(site_pages, every_cache_off):
+    queries = queries_of_a_view(site_pages["home"].url)
+    workshop_pages = [sql for sql in queries if 'FROM "strategy_forms_workshoppage"' in sql]
+    assert workshop_pages, queries
+    assert not [sql for sql in workshop_pages if "GROUP BY" in sql], workshop_pages
