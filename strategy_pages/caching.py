@@ -234,11 +234,17 @@ def _route_through_root_page(site):
     for a page below it only passes through the home page: when the home page's ``route`` needs nothing
     but its generic fields (``routes_with_generic_fields``), make it specific from the generic row the
     site query joined, without that query."""
-    from .routing import routes_with_generic_fields
-
     root = site.root_page
     if routes_with_generic_fields(root.specific_class):
         site.root_page = root.specific_deferred
+
+
+def routes_with_generic_fields(model):
+    """Whether ``model.route`` needs nothing but the generic page fields of its page (path, depth, live):
+    Wagtail's own ``Page.route``, or a type that says so (``route_with_generic_fields``)."""
+    from wagtail.models import Page
+
+    return model is not None and (model.route is Page.route or getattr(model, "route_with_generic_fields", False))
 
 
 def find_site(request):

@@ -22,7 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from wagtail.models import Page
 
-from .caching import cached_fragment, fragment_cache_seconds
+from .caching import cached_fragment, fragment_cache_seconds, routes_with_generic_fields
 from .navigation import PAGE_LINK_FIELDS, specific_from_row
 
 _routes = {}
@@ -37,12 +37,6 @@ def _remember(key, page):
 
 def forget_routes():
     _routes.clear()
-
-
-def routes_with_generic_fields(model):
-    """Whether ``model.route`` needs nothing but the generic page fields of its page (path, depth, live):
-    Wagtail's own ``Page.route``, or a type that says so (``route_with_generic_fields``)."""
-    return model is not None and (model.route is Page.route or getattr(model, "route_with_generic_fields", False))
 
 
 def route_children(page, request, path_components):
