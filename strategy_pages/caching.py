@@ -33,6 +33,7 @@ Everything per person or per moment — places left, forms, messages, logged-in 
 """
 
 import contextvars
+import functools
 import hashlib
 import time
 
@@ -247,6 +248,21 @@ def routes_with_generic_fields(model):
     return model is not None and (model.route is Page.route or getattr(model, "route_with_generic_fields", False))
 
 
+@functools.cache
+def _site_query_paths():
+    """``select_related`` and ``only`` paths of ``find_site``'s query, the same for the process's life: the
+    site, its whole home page row, and the site settings every page shows (``SiteSettings.for_site``
+    finds them there)."""
+    from wagtail.models import Site
+
+    settings_model = apps.get_model("strategy_pages", "SiteSettings")
+    related, fields = settings_model.query_paths(settings_model._meta.get_field("site").related_query_name() + "__")
+    page_model = Site._meta.get_field("root_page").related_model
+    site_fields = [field.name for field in Site._meta.concrete_fields]
+    root_fields = [f"root_page__{field.name}" for field in page_model._meta.concrete_fields]
+    return ("root_page", *related), (*site_fields, *root_fields, *fields)
+
+
 def find_site(request):
     """Wagtail's ``Site.find_for_request`` (``get_site_for_hostname``) in a plain query: the few sites with
     the request's host name or the default flag, ranked in Python as Wagtail's SQL ``CASE`` ranks them
@@ -269,15 +285,10 @@ def find_site(request):
             return 1
         return 2 if site.is_default_site else 3
 
-    # The site settings every page shows come in the same query (``SiteSettings.for_site`` finds them).
-    settings_model = apps.get_model("strategy_pages", "SiteSettings")
-    related, fields = settings_model.query_paths(settings_model._meta.get_field("site").related_query_name() + "__")
-    site_fields = [field.name for field in Site._meta.concrete_fields]
-    page_model = Site._meta.get_field("root_page").related_model
-    root_fields = [f"root_page__{field.name}" for field in page_model._meta.concrete_fields]
+    related, fields = _site_query_paths()
     sites = sorted(
         Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True)).order_by()
-        .select_related("root_page", *related).only(*site_fields, *root_fields, *fields),
+        .select_related(*related).only(*fields),
         key=rank,
     )
     if not sites:

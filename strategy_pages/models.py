@@ -31,7 +31,7 @@ from .caching import (
     site_has_view_restrictions,
 )
 from .images import with_renditions
-from .navigation import PAGE_LINK_FIELDS, navigation
+from .navigation import PAGE_LINK_FIELDS, link_fields, navigation
 from .panels import InlinePanel
 from .routing import DirectRouteMixin
 
@@ -132,9 +132,7 @@ class SiteSettings(BaseSiteSetting):
         the footer and meta tags show: of the two pages only what a link shows, not ~30 columns each."""
         related = [f"{prefix}{name}" for name in ("privacy_page", "accessibility_page", "default_og_image")]
         own = [f"{prefix}{field.name}" for field in cls._meta.concrete_fields]
-        linked = [
-            f"{prefix}{name}__{field}" for name in ("privacy_page", "accessibility_page") for field in PAGE_LINK_FIELDS
-        ]
+        linked = [*link_fields(f"{prefix}privacy_page"), *link_fields(f"{prefix}accessibility_page")]
         return related, [*own, *linked, f"{prefix}default_og_image"]
 
     @classmethod
@@ -195,7 +193,7 @@ class HomePage(DirectRouteMixin, CachedPageMixin, Page):
             request, "home-highlights", (self.pk,),
             lambda: list(
                 self.highlights.select_related("page").filter(page__live=True)
-                .only("sort_order", "home_page", "description", *(f"page__{name}" for name in PAGE_LINK_FIELDS))
+                .only("sort_order", "home_page", "description", *link_fields("page"))
             ),
         )
         context["news_index"] = cached_fragment(
@@ -258,11 +256,11 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         if tag_slug := request.GET.get("tag"):
             tag = get_object_or_404(Tag, slug=tag_slug)
             news = news.filter(tags=tag)
-        # The cards' images and renditions come with the page of news: two queries for any number.
         news = news.only(*NewsPage.card_fields)
         paginator = Paginator(news, NEWS_PER_PAGE)
 
         def news_of_this_page():
+            # The cards' images and renditions come with the page of news: two queries for any number.
             shown = paginator.get_page(request.GET.get("page"))
             shown.object_list = with_renditions(list(shown.object_list))
             return shown

@@ -26,6 +26,11 @@ PAGE_LINK_FIELDS = ("title", "url_path", "content_type", "locale", "live", "path
 NAVIGATION_FIELDS = (*PAGE_LINK_FIELDS, "show_in_menus")
 
 
+def link_fields(relation):
+    """``only()`` paths of what a link shows of the page behind ``relation`` ("page", "privacy_page"…)."""
+    return [f"{relation}__{name}" for name in PAGE_LINK_FIELDS]
+
+
 def specific_from_row(page, model=None):
     """``page`` as its specific type (or ``model``) from the fields its row loaded, without a query; the
     others stay deferred. Wagtail's ``specific_deferred`` reads every generic field, which loads the
