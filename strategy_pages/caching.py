@@ -43,6 +43,8 @@ from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.http import HttpResponse
 
+from .prepared import prepared_query
+
 _PREFIX = "strategia"
 # Query-string parameters the cacheable pages read (news index: page, tag); any other parameter
 # bypasses the page cache, so random query strings cannot fill it.
@@ -171,6 +173,13 @@ def current_request():
     return _current_request.get()
 
 
+@prepared_query
+def _one_view_restriction():
+    from wagtail.models import PageViewRestriction
+
+    return PageViewRestriction.objects.order_by().values_list("pk", flat=True)[:1]
+
+
 def site_has_view_restrictions(request=None):
     """Whether any page of any site is private: one query per request (none with the fragment cache
     on, once cached). True (the safe answer) outside a request."""
@@ -180,12 +189,7 @@ def site_has_view_restrictions(request=None):
     if hasattr(request, "_strategia_restrictions"):
         return request._strategia_restrictions
 
-    def build():
-        from wagtail.models import PageViewRestriction
-
-        return PageViewRestriction.objects.exists()
-
-    value = cached_fragment(request, "view-restrictions", (), build)
+    value = cached_fragment(request, "view-restrictions", (), lambda: bool(_one_view_restriction()))
     request._strategia_restrictions = value
     return value
 
@@ -215,8 +219,8 @@ def preload_site(request):
     if fragment_cache_seconds() <= 0:
         if not request.path_info.startswith(_NO_CACHE_PREFIXES):  # public pages: Wagtail looks it up anyway
             request._wagtail_site = site = find_site(request)
-            if site is not None and request.path_info.strip("/"):
-                _route_through_root_page(site)
+            if site is not None:
+                _route_through_root_page(site, to_home_page=not request.path_info.strip("/"))
         return
     from wagtail.models import Site
 
@@ -230,14 +234,30 @@ def preload_site(request):
     request._wagtail_site = cached_fragment(request, "site", (host, request.get_port()), build)[0]
 
 
-def _route_through_root_page(site):
+def _route_through_root_page(site, to_home_page=False):
     """Wagtail routes from ``site.root_page.specific``, one query for the home page's own fields. A request
     for a page below it only passes through the home page: when the home page's ``route`` needs nothing
     but its generic fields (``routes_with_generic_fields``), make it specific from the generic row the
-    site query joined, without that query."""
+    site query joined, without that query. The home page itself is loaded by its type's prepared query."""
     root = site.root_page
-    if routes_with_generic_fields(root.specific_class):
+    model = root.specific_class
+    if to_home_page:
+        if model is not None and (found := page_of_type(model, root.pk)):
+            site.root_page = found[0]
+    elif routes_with_generic_fields(model):
         site.root_page = root.specific_deferred
+
+
+@prepared_query(maxsize=2048)
+def page_of_type(model, pk, url_path=None):
+    """The page ``pk`` as a list of its type, as ``.specific`` loads it (empty when it is gone), with the
+    type's ``route_select_related``; with ``url_path``, only while the page is still at that path."""
+    queryset = model._default_manager.filter(pk=pk)
+    if url_path is not None:
+        queryset = queryset.filter(url_path=url_path)
+    if related := getattr(model, "route_select_related", ()):
+        queryset = queryset.select_related(*related)
+    return queryset.order_by("pk")[:1]
 
 
 def routes_with_generic_fields(model):
@@ -263,14 +283,24 @@ def _site_query_paths():
     return ("root_page", *related), (*site_fields, *root_fields, *fields)
 
 
+@prepared_query
+def _sites_for_hostname(hostname):
+    from django.db.models import Q
+    from wagtail.models import Site
+
+    related, fields = _site_query_paths()
+    return (
+        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True)).order_by()
+        .select_related(*related).only(*fields)
+    )
+
+
 def find_site(request):
     """Wagtail's ``Site.find_for_request`` (``get_site_for_hostname``) in a plain query: the few sites with
     the request's host name or the default flag, ranked in Python as Wagtail's SQL ``CASE`` ranks them
     (host name and port, host name and default, default, host name) — the same site, without building
     and compiling the annotated query on every request."""
-    from django.db.models import Q
     from django.http.request import split_domain_port
-    from wagtail.models import Site
 
     hostname = split_domain_port(request._get_raw_host())[0]
     try:
@@ -285,12 +315,7 @@ def find_site(request):
             return 1
         return 2 if site.is_default_site else 3
 
-    related, fields = _site_query_paths()
-    sites = sorted(
-        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True)).order_by()
-        .select_related(*related).only(*fields),
-        key=rank,
-    )
+    sites = sorted(_sites_for_hostname(hostname), key=rank)
     if not sites:
         return None
     if len(sites) == 1 or rank(sites[0]) in (0, 1):

@@ -7,6 +7,13 @@ renditions an image carries in ``prefetched_renditions``: a plain list, filled h
 
 from wagtail.images import get_image_model
 
+from .prepared import prepared_query
+
+
+@prepared_query(maxsize=1024)
+def _renditions_of(image_ids):
+    return get_image_model().get_rendition_model().objects.filter(image_id__in=image_ids)
+
 
 def with_renditions(pages, image_field="image"):
     """``pages`` (a list), each one's image carrying all its renditions, so that ``{% picture %}`` and
@@ -14,10 +21,9 @@ def with_renditions(pages, image_field="image"):
     images = [image for page in pages if (image := getattr(page, image_field)) is not None]
     if not images:
         return pages
-    Rendition = get_image_model().get_rendition_model()
     by_image = {image.pk: [] for image in images}
-    image_of = Rendition._meta.get_field("image")
-    for rendition in Rendition.objects.filter(image_id__in=by_image):
+    image_of = get_image_model().get_rendition_model()._meta.get_field("image")
+    for rendition in _renditions_of(tuple(sorted(by_image))):
         by_image[rendition.image_id].append(rendition)
     for image in images:
         image.prefetched_renditions = by_image[image.pk]

@@ -33,6 +33,7 @@ from .caching import (
 from .images import with_renditions
 from .navigation import PAGE_LINK_FIELDS, link_fields, navigation
 from .panels import InlinePanel
+from .prepared import prepared_query
 from .routing import DirectRouteMixin
 
 NEWS_PER_PAGE = 10
@@ -287,11 +288,9 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         # A news page is found in one query, not two (its type is known). The feeds' routes have two
         # components, so they never meet a news slug; anything else routes as Wagtail does.
         if len(path_components) == 1:
-            news = (
-                NewsPage.objects.child_of(self).filter(slug=path_components[0])
-                .select_related(*NewsPage.route_select_related).first()
-            )
-            if news is not None:
+            found = _news_page_below(self.pk, self.path, self.depth, path_components[0])
+            if found:
+                news = found[0]
                 news._cached_parent_obj = self
                 return news.route(request, [])
         page = self
@@ -312,6 +311,16 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         from .feeds import NewsAtomFeed
 
         return NewsAtomFeed(self)(request)
+
+
+@prepared_query(maxsize=2048)
+def _news_page_below(index_pk, index_path, index_depth, slug):
+    """The news page ``slug`` below the news index at ``index_path`` (a list: empty when there is none)."""
+    index = Page(pk=index_pk, path=index_path, depth=index_depth)
+    return (
+        NewsPage.objects.child_of(index).filter(slug=slug).select_related(*NewsPage.route_select_related)
+        .order_by("pk")[:1]
+    )
 
 
 class NewsPageTag(TaggedItemBase):

@@ -13,6 +13,7 @@ from django.db.models import DEFERRED, Q
 from wagtail.models import Page
 
 from .caching import site_has_view_restrictions
+from .prepared import prepared_query
 
 
 def _news_index_model():
@@ -56,6 +57,14 @@ def _as_news_index(page):
     return specific_from_row(page, _news_index_model())
 
 
+@prepared_query(maxsize=1024)
+def _navigation_pages(root_depth, root_path, ancestor_paths):
+    condition = Q(depth=root_depth + 1, path__startswith=root_path, live=True)
+    if ancestor_paths:
+        condition |= Q(path__in=ancestor_paths)
+    return Page.objects.filter(condition).only(*NAVIGATION_FIELDS).order_by("path")
+
+
 class Navigation:
     def __init__(self, request, root, current):
         NewsIndexPage = _news_index_model()
@@ -64,10 +73,7 @@ class Navigation:
         if current is not None and current.depth > root.depth and current.path.startswith(root.path):
             steps = current.path[len(root.path):]
             ancestor_paths = [root.path + steps[:n] for n in range(0, len(steps), Page.steplen)]
-        condition = Q(depth=root.depth + 1, path__startswith=root.path, live=True)
-        if ancestor_paths:
-            condition |= Q(path__in=ancestor_paths)
-        pages = list(Page.objects.filter(condition).only(*NAVIGATION_FIELDS).order_by("path"))
+        pages = _navigation_pages(root.depth, root.path, tuple(ancestor_paths))
         by_path = {page.path: page for page in pages}
         self.ancestors = [by_path[path] for path in ancestor_paths if path in by_path]
         if self.ancestors and self.ancestors[0].pk == root.pk:

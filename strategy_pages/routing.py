@@ -22,8 +22,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from wagtail.models import Page
 
-from .caching import cached_fragment, fragment_cache_seconds, routes_with_generic_fields
+from .caching import cached_fragment, fragment_cache_seconds, page_of_type, routes_with_generic_fields
 from .navigation import PAGE_LINK_FIELDS, specific_from_row
+from .prepared import prepared_query
 
 _routes = {}
 _MAX_ROUTES = 2048
@@ -39,6 +40,21 @@ def forget_routes():
     _routes.clear()
 
 
+def _children(depth, path):
+    # treebeard's get_children, from the parent's depth and path
+    return Page.objects.filter(depth=depth + 1, path__range=Page._get_children_path_interval(path))
+
+
+@prepared_query(maxsize=2048)
+def _child_type(depth, path, slug):
+    return _children(depth, path).filter(slug=slug).values_list("pk", "content_type_id")[:2]
+
+
+@prepared_query(maxsize=2048)
+def _child_link_row(depth, path, slug):
+    return _children(depth, path).filter(slug=slug).only(*PAGE_LINK_FIELDS, "numchild")[:2]
+
+
 def route_children(page, request, path_components):
     """Wagtail's ``Page.route`` for a path below ``page``, without the query for the specific fields of a
     page the path only passes through: such a page is routed on as its specific type with its generic
@@ -48,26 +64,29 @@ def route_children(page, request, path_components):
     if not remaining:
         # The page routed to: its type from a two-column row, then the page itself in one query of its
         # type (what ``.specific`` would load), without making a generic page of all its columns first.
-        rows = list(page.get_children().filter(slug=child_slug).values_list("pk", "content_type_id")[:2])
+        rows = _child_type(page.depth, page.path, child_slug) if not page.is_leaf() else []
         if not rows:
             raise Http404
         if len(rows) == 1:
             model = ContentType.objects.get_for_id(rows[0][1]).model_class()
             if model is not None:
-                queryset = model._default_manager.filter(pk=rows[0][0])
-                if related := getattr(model, "route_select_related", ()):
-                    queryset = queryset.select_related(*related)
-                subpage = queryset.first()
-                if subpage is not None:
+                found = page_of_type(model, rows[0][0])
+                if found:
+                    subpage = found[0]
                     subpage._cached_parent_obj = page
                     return subpage.route(request, remaining)
-    children = page.get_children()
     if remaining:  # a page passed through: what routing reads of it (more is loaded if anything asks)
-        children = children.only(*PAGE_LINK_FIELDS, "numchild")  # numchild: treebeard's get_children
-    try:
-        subpage = children.get(slug=child_slug)
-    except Page.DoesNotExist as exc:
-        raise Http404 from exc
+        found = _child_link_row(page.depth, page.path, child_slug) if not page.is_leaf() else []
+        if len(found) > 1:
+            raise Page.MultipleObjectsReturned(f"two pages with the slug {child_slug!r} below {page.url_path}")
+        if not found:
+            raise Http404
+        subpage = found[0]
+    else:
+        try:
+            subpage = page.get_children().get(slug=child_slug)
+        except Page.DoesNotExist as exc:
+            raise Http404 from exc
     subpage._cached_parent_obj = page
     if remaining and routes_with_generic_fields(subpage.specific_class):
         if subpage.specific_class.route is Page.route:
@@ -112,12 +131,9 @@ class DirectRouteMixin:
             content_type_id, pk, url_path = known
             model = ContentType.objects.get_for_id(content_type_id).model_class()
             if model is not None:
-                queryset = model._default_manager.filter(pk=pk, url_path=url_path)
-                if related := getattr(model, "route_select_related", ()):
-                    queryset = queryset.select_related(*related)
-                page = queryset.first()
-                if page is not None:
-                    return page.route(request, [])
+                found = page_of_type(model, pk, url_path)
+                if found:
+                    return found[0].route(request, [])
             _routes.pop(key, None)
         result = route_children(self, request, path_components)
         page = result[0]

@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
-from strategy_pages.caching import public_pages
+from strategy_pages.caching import site_has_view_restrictions
 from strategy_pages.navigation import PAGE_LINK_FIELDS
+from strategy_pages.prepared import prepared_query
 
 from ..phones import phone_key
 from . import messages
@@ -154,6 +155,18 @@ def sessions_with_places(page):
     return page.sessions_with_places()
 
 
+@prepared_query(moments=("now",))
+def _sessions_from(now):
+    return WorkshopSession.objects.filter(starts_at__gte=now, page__live=True).with_places().order_by("starts_at", "pk")
+
+
+def _live_workshop_links(page_ids):
+    return WorkshopPage.objects.live().filter(pk__in=page_ids).only(*PAGE_LINK_FIELDS)
+
+
+_live_workshop_links_prepared = prepared_query(_live_workshop_links, maxsize=1024)
+
+
 def upcoming_workshops(limit=3, now=None):
     """Live, public workshop pages with sessions still to come, soonest first, each with
     ``upcoming_sessions`` annotated like ``sessions_with_places`` and ``next_start``. Two queries plus
@@ -162,17 +175,16 @@ def upcoming_workshops(limit=3, now=None):
     The upcoming sessions come first, counted; then the pages they belong to, with only what a link to
     them shows. Grouping the pages by their sessions in SQL instead (``Min`` with a join) makes a GROUP BY
     of every page column, which costs more to build than both queries take to run."""
-    now = now or timezone.now()
-    sessions = list(
-        WorkshopSession.objects.filter(starts_at__gte=now, page__live=True).with_places().order_by("starts_at", "pk")
-    )
+    sessions = _sessions_from(now=now or timezone.now())
     sessions_by_page = {}
     for session in sessions:
         sessions_by_page.setdefault(session.page_id, []).append(session)
     if not sessions_by_page:
         return []
-    # public_pages skips the view-restriction query when the site has none.
-    pages = list(public_pages(WorkshopPage.objects.live()).filter(pk__in=sessions_by_page).only(*PAGE_LINK_FIELDS))
+    if site_has_view_restrictions():  # public() queries the restrictions: never prepared
+        pages = list(_live_workshop_links(tuple(sorted(sessions_by_page))).public())
+    else:
+        pages = _live_workshop_links_prepared(tuple(sorted(sessions_by_page)))
     for page in pages:
         page.upcoming_sessions = set_places_left(sessions_by_page[page.pk])
         page.next_start = page.upcoming_sessions[0].starts_at

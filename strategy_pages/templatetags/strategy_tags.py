@@ -12,12 +12,13 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
-from strategy_pages.caching import cached_fragment, public_pages
+from strategy_pages.caching import cached_fragment, site_has_view_restrictions
 from strategy_pages.images import with_renditions
 from strategy_pages.models import NewsPage
 from strategy_pages.navigation import navigation
+from strategy_pages.prepared import prepared_query
 
 register = template.Library()
 
@@ -88,18 +89,31 @@ def breadcrumbs(context):
 def latest_news_context(context, limit=4):
     """The newest published news of the current site, without the page being shown."""
     request = context.get("request")
-    news = (
-        public_pages(NewsPage.objects.live(), request)
-        .only(*NewsPage.card_fields)
-        .select_related("image")
-        .order_by("-date", "-first_published_at")
-    )
-    site = _site(context)
-    if site is not None:
-        news = news.descendant_of(site.root_page)
-    if page := _current_page(context):
-        news = news.exclude(pk=page.pk)
-    return {"news": with_renditions(list(news[:limit])), "request": request}
+    site, page = _site(context), _current_page(context)
+    root = site.root_page if site is not None else None
+    root_key = (root.pk, root.path, root.depth) if root is not None else None
+    exclude = page.pk if page is not None else None
+    if site_has_view_restrictions(request):  # public() queries the restrictions: never prepared
+        news = _latest_news_query(root_key, exclude, limit, public_only=True)
+    else:
+        news = _latest_news(root_key, exclude, limit)
+    return {"news": with_renditions(list(news)), "request": request}
+
+
+def _latest_news_query(root_key, exclude, limit, public_only=False):
+    news = NewsPage.objects.live().only(*NewsPage.card_fields).select_related("image")
+    if public_only:
+        news = news.public()
+    if root_key is not None:
+        root_pk, path, depth = root_key
+        news = news.descendant_of(Page(pk=root_pk, path=path, depth=depth))
+    if exclude is not None:
+        news = news.exclude(pk=exclude)
+    return news.order_by("-date", "-first_published_at")[:limit]
+
+
+# The site's home page by its primary key, path and depth: a moved home page is another query.
+_latest_news = prepared_query(_latest_news_query, maxsize=1024)
 
 
 @register.simple_tag(takes_context=True)
