@@ -21,7 +21,6 @@ import functools
 
 from django.db import connections
 
-
 # Stands for a moment passed at run time (``moments``): unlikely in any real filter, found by value.
 _MOMENT = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
 
@@ -69,7 +68,7 @@ class _Prepared:
             found = [index for index, value in enumerate(params) if value == marker]
             if not found:
                 raise ValueError(f"prepared_query: {self.moments} not found in the parameters of {sql}")
-            slots = {index: self.moments[0] for index in found}
+            slots = dict.fromkeys(found, self.moments[0])
         return _CompiledQuery(self.queryset.query, compiler, sql, tuple(params)), slots
 
     def rows(self, moments):
@@ -105,7 +104,7 @@ def prepared_query(build=None, *, maxsize=256, moments=()):
         @functools.lru_cache(maxsize=maxsize)
         def prepared(args, kwargs):
             values = dict(kwargs)
-            values.update({name: _MOMENT for name in moments})
+            values.update(dict.fromkeys(moments, _MOMENT))
             return _Prepared(build(*args, **values), moments)
 
         @functools.wraps(build)
