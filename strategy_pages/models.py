@@ -154,6 +154,14 @@ class SiteSettings(BaseSiteSetting):
         return cached_fragment(None, "site-settings", (site.pk,), build)
 
 
+@prepared_query(maxsize=64)
+def _live_highlights_of(home_page_pk):
+    return (
+        HomePageHighlight.objects.filter(home_page_id=home_page_pk, page__live=True).select_related("page")
+        .only("sort_order", "home_page", "description", *link_fields("page")).order_by("sort_order")
+    )
+
+
 class HomePage(DirectRouteMixin, CachedPageMixin, Page):
     # Named, so that a host site's own HomePage (``home.HomePage`` of ``wagtail start``) keeps Page.homepage.
     page_ptr = models.OneToOneField(
@@ -192,10 +200,7 @@ class HomePage(DirectRouteMixin, CachedPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["highlights"] = cached_fragment(
             request, "home-highlights", (self.pk,),
-            lambda: list(
-                self.highlights.select_related("page").filter(page__live=True)
-                .only("sort_order", "home_page", "description", *link_fields("page"))
-            ),
+            lambda: _live_highlights_of(self.pk),
         )
         context["news_index"] = cached_fragment(
             request, "home-news-index", (self.pk,), lambda: navigation(request, self, self).news_index

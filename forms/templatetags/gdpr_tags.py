@@ -4,11 +4,17 @@ from django import template
 from wagtail.models import Site
 
 from strategy_pages.models import SiteSettings
+from strategy_pages.prepared import prepared_query
 
 from ..abuse import honeypot_field_name
 from ..privacy.models import DataProtectionNotice
 
 register = template.Library()
+
+
+@prepared_query
+def _default_notice():
+    return DataProtectionNotice.objects.filter(is_default=True).order_by("pk")[:1]
 
 
 @register.simple_tag(takes_context=True)
@@ -17,7 +23,7 @@ def data_protection_link(context, page=None):
     privacy page (site settings); None when there is none of them."""
     notice = getattr(page, "data_protection_notice", None) if page is not None else None
     if notice is None:
-        notice = DataProtectionNotice.objects.filter(is_default=True).first()
+        notice = next(iter(_default_notice()), None)
     if notice is not None:
         return {"url": notice.get_absolute_url(), "title": notice.title}
     request = context.get("request")

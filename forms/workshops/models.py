@@ -30,6 +30,7 @@ from wagtail.search import index
 
 from strategy_pages.blocks import BaseStreamBlock
 from strategy_pages.caching import SkipViewRestrictionsMixin
+from strategy_pages.prepared import prepared_query
 
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
@@ -342,7 +343,7 @@ class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNoti
         """
         sessions = self.sessions.all()
         if not isinstance(sessions, FakeQuerySet):
-            return set_places_left(list(sessions.not_cancelled().with_places().order_by("sort_order", "starts_at")))
+            return set_places_left(_counted_sessions_of(self.pk))
         sessions = sorted((session for session in sessions if session.cancelled_at is None),
                           key=lambda session: (session.sort_order or 0, session.starts_at))
         saved_ids = [session.pk for session in sessions if session.pk]
@@ -385,6 +386,15 @@ class SessionQuerySet(models.QuerySet):
             waitlisted_count=Count("registrations", filter=Q(registrations__status="waitlisted")),
             offered_count=Count("registrations", filter=open_offer_filter("registrations__")),
         )
+
+
+@prepared_query(maxsize=1024)
+def _counted_sessions_of(page_pk):
+    """The saved sessions of a workshop page not cancelled, counted (``with_places``), in their order."""
+    return (
+        WorkshopSession.objects.filter(page_id=page_pk).not_cancelled().with_places()
+        .order_by("sort_order", "starts_at")
+    )
 
 
 def open_offer_filter(prefix=""):
