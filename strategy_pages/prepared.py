@@ -83,7 +83,9 @@ class _Prepared:
             for index, name in slots.items():
                 params[index] = adapt(moments[name])
             query = query.with_params(tuple(params))
-        fresh = copy.copy(self.queryset)  # a new result cache around the same compiled query
+        # A new queryset around the same compiled query. Not copy.copy: a queryset's __getstate__ evaluates it.
+        fresh = object.__new__(type(self.queryset))
+        fresh.__dict__.update(self.queryset.__dict__)
         fresh._result_cache = None
         fresh._prefetch_done = False
         fresh._db = alias
