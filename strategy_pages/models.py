@@ -220,6 +220,42 @@ class HomePageHighlight(Orderable):
         verbose_name_plural = _("highlighted pages")
 
 
+@prepared_query(maxsize=256)
+def _tags_of_news_below(index_path, index_depth):
+    news = "strategy_pages_newspagetag_items__content_object__"
+    return (
+        Tag.objects.filter(
+            **{f"{news}path__startswith": index_path, f"{news}depth": index_depth + 1, f"{news}live": True}
+        )
+        .distinct().order_by("name")
+    )
+
+
+@prepared_query(maxsize=1024)
+def _news_slice(index_key, start, stop):
+    index_pk, path, depth, tag_pk = index_key
+    news = NewsPage.objects.child_of(Page(pk=index_pk, path=path, depth=depth)).live()
+    if tag_pk is not None:
+        news = news.filter(tags=tag_pk)
+    return news.select_related("image").only(*NewsPage.card_fields).order_by("-date", "-first_published_at")[start:stop]
+
+
+class _NewsList:
+    """An index's published news for its paginator: counted by the queryset, each page of news read by a
+    prepared query (the same rows as slicing the queryset; see ``strategy_pages.prepared``)."""
+
+    def __init__(self, queryset, index_key):
+        self.queryset, self.index_key = queryset, index_key
+
+    def count(self):
+        return self.queryset.count()
+
+    def __getitem__(self, items):
+        if not isinstance(items, slice) or items.step is not None:
+            return self.queryset[items]
+        return _news_slice(self.index_key, items.start, items.stop)
+
+
 class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
@@ -248,12 +284,8 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         ``IN (news subquery)``, which PostgreSQL may run as a nested loop over every news page per tag."""
         if site_has_view_restrictions():  # a private article must not lend its tags: Wagtail's public()
             tags = Tag.objects.filter(strategy_pages_newspagetag_items__content_object__in=self.get_news())
-        else:
-            news = "strategy_pages_newspagetag_items__content_object__"
-            tags = Tag.objects.filter(
-                **{f"{news}path__startswith": self.path, f"{news}depth": self.depth + 1, f"{news}live": True}
-            )
-        return tags.distinct().order_by("name")
+            return tags.distinct().order_by("name")
+        return _tags_of_news_below(self.path, self.depth)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -263,6 +295,8 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
             tag = get_object_or_404(Tag, slug=tag_slug)
             news = news.filter(tags=tag)
         news = news.only(*NewsPage.card_fields)
+        if not site_has_view_restrictions():
+            news = _NewsList(news, (self.pk, self.path, self.depth, tag.pk if tag else None))
         paginator = Paginator(news, NEWS_PER_PAGE)
 
         def news_of_this_page():

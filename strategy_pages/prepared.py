@@ -19,6 +19,7 @@ import copy
 import datetime
 import functools
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 # Stands for a moment passed at run time (``moments``): unlikely in any real filter, found by value.
@@ -28,13 +29,16 @@ _MOMENT = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
 class _CompiledQuery:
     """What a queryset's iterable reads of its ``query``, with a compiler whose SQL is already made."""
 
-    def __init__(self, query, compiler, sql, params):
+    def __init__(self, query, compiler, sql, params, converters=None):
         self._query = query
         self._compiler = compiler
         self._sql_with_params = (sql, params)
+        self._converters = converters
 
     def with_params(self, params):
-        return _CompiledQuery(self._query, self._compiler, self._sql_with_params[0], params)
+        if self._converters is None:
+            self._get_converters([column[0] for column in self._compiler.select[: self._compiler.col_count]])
+        return _CompiledQuery(self._query, self._compiler, self._sql_with_params[0], params, self._converters)
 
     def __getattr__(self, name):
         return getattr(self._query, name)
@@ -42,12 +46,20 @@ class _CompiledQuery:
     def _as_sql(self, *args, **kwargs):
         return self._sql_with_params
 
+    def _get_converters(self, expressions):
+        # The same select list on every run: its converters (by column, from the field and the backend)
+        # are found once. They only read the settings through their connection, the same in every thread.
+        if self._converters is None:
+            self._converters = type(self._compiler).get_converters(self._compiler, expressions)
+        return self._converters
+
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         # A copy bound to this thread's connection: compilers hold their connection, and connections
         # are per thread.
         compiler = copy.copy(self._compiler)
         compiler.connection = connection or connections[using]
         compiler.as_sql = self._as_sql
+        compiler.get_converters = self._get_converters
         return compiler
 
 
@@ -61,7 +73,10 @@ class _Prepared:
 
     def _compile(self, alias):
         compiler = self.queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()  # also sets up the select list, as executing would
+        try:
+            sql, params = compiler.as_sql()  # also sets up the select list, as executing would
+        except EmptyResultSet:  # a query that can match nothing (an empty slice, ``pk__in=[]``)
+            return None, {}
         slots = {}
         if self.moments:
             marker = connections[alias].ops.adapt_datetimefield_value(_MOMENT)
@@ -77,6 +92,8 @@ class _Prepared:
         if compiled is None:
             compiled = self.compiled[alias] = self._compile(alias)
         query, slots = compiled
+        if query is None:
+            return []
         if slots:
             adapt = connections[alias].ops.adapt_datetimefield_value
             params = list(query._sql_with_params[1])

@@ -102,6 +102,13 @@ def test_each_call_runs_its_query_once(django_assert_num_queries):
         assert [tag.slug for tag in tags_named("Drogi")] == ["drogi"]
 
 
+def test_a_query_that_can_match_nothing_runs_no_sql(django_assert_num_queries):
+    Tag.objects.create(name="Drogi", slug="drogi")
+    with django_assert_num_queries(0):
+        assert tags_named() == []  # name__in=[]: Django knows the answer without asking the database
+    assert [tag.slug for tag in tags_named("Drogi")] == ["drogi"]
+
+
 def test_values_list_rows_stay_tuples():
     tag = Tag.objects.create(name="Drogi", slug="drogi")
     tag_rows()  # compiled
