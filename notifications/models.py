@@ -69,6 +69,10 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
+    # Outbox rows are no content: Wagtail's reference index would record each one as a "usage" of its
+    # page, at a query-heavy task on every save (a fifth of a sign-up's cost), and list it to editors.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")

@@ -205,3 +205,21 @@ def test_kinds_registered_by_other_apps_are_labelled(db, monkeypatch):
     assert kind_label("test_kind") == "Test kind"
     assert Notification(kind="test_kind").get_kind_display() == "Test kind"
     assert Notification(kind="registration_confirmed").get_kind_display() == "potwierdzenie zapisu"
+
+
+def test_outbox_rows_stay_out_of_the_reference_index(quiet_workshop, django_capture_on_commit_callbacks):
+    """Wagtail's reference index lists what uses a page; an outbox row is no content, and indexing each
+    one cost a query-heavy task on every registration."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = outbox.enqueue(
+            key="test:index", kind="staff_digest", recipients="a@example.org", target=quiet_workshop,
+            page=quiet_workshop,
+        )
+        quiet_workshop.save_revision().publish()  # a page's own save is still indexed
+    assert notification.page_id == quiet_workshop.pk
+    notification_type = ContentType.objects.get_for_model(Notification)
+    assert not ReferenceIndex.objects.filter(content_type=notification_type).exists()
+    assert ReferenceIndex.model_is_indexable(Notification) is False
