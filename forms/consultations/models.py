@@ -32,7 +32,7 @@ from strategy_pages.caching import SkipViewRestrictionsMixin, cached_fragment
 
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
-from ..privacy.models import form_admin_field
+from ..privacy.models import OutOfReferenceIndex, form_admin_field
 from ..working_groups.models import TEXT_FEATURES, ParticipationFormPage, ReceivedThroughChannel
 
 # Art. 6 ust. 5 of the development-policy act: consultations last at least 35 days.
@@ -216,7 +216,7 @@ class ConsultationPage(ParticipationFormPage):
         return self.page_views.serve_consultation_page(self, request)
 
 
-class ConsultationSubmission(ReceivedThroughChannel, AbstractFormSubmission):
+class ConsultationSubmission(OutOfReferenceIndex, ReceivedThroughChannel, AbstractFormSubmission):
     """A need or proposal sent during a consultation. The submitter's name and contact details are
     for the office only: the public report never shows them."""
 
@@ -315,7 +315,7 @@ class Trend(models.Model):
         return _("yes") if self.description else _("no")
 
 
-class Assessment(models.Model):
+class Assessment(OutOfReferenceIndex, models.Model):
     """The working group's assessment of one accepted submission."""
 
     class Recommendation(models.TextChoices):
@@ -359,7 +359,7 @@ class Assessment(models.Model):
         return f"{self.submission}: {self.get_recommendation_display()}"
 
 
-class AssessmentVersion(models.Model):
+class AssessmentVersion(OutOfReferenceIndex, models.Model):
     """One saved version of an assessment, kept for good (append-only): who saved what, and when."""
 
     assessment = models.ForeignKey(

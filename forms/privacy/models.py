@@ -34,6 +34,13 @@ def form_admin_field(field_name, **kwargs):
     return FieldPanel(field_name, permission=FORM_SETTINGS_PERMISSION, **kwargs)
 
 
+class OutOfReferenceIndex:
+    """Rows of personal data stay out of Wagtail's reference index: it lists what uses a page, an image or
+    a snippet to whoever may edit them, and keeping it up to date ran a query-heavy task on every save."""
+
+    wagtail_reference_index_ignore = True
+
+
 class FormAdminInlinePanel(InlinePanel):
     """An ``InlinePanel`` for form administrators only. The page's editor form
     (``PermissionedFormsetsMixin``) drops the formset for other users, so it is neither shown nor saved."""
@@ -234,7 +241,7 @@ class PersonalDataSettings(models.Model):
         return timedelta(days=self.retention_days or DEFAULT_RETENTION_DAYS)
 
 
-class PersonalDataRequest(models.Model):
+class PersonalDataRequest(OutOfReferenceIndex, models.Model):
     """One export or erasure of everything held about one e-mail address (GDPR Art. 15, 17, 20).
 
     The address itself is not kept: only its SHA-256 hash, so a repeated request can be matched.

@@ -25,7 +25,7 @@ from strategy_pages.caching import SkipViewRestrictionsMixin
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
 from ..phones import phone_key
-from ..privacy.models import PersonalDataSettings, form_admin_field
+from ..privacy.models import OutOfReferenceIndex, PersonalDataSettings, form_admin_field
 
 TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol", "h2", "h3"]
 
@@ -375,7 +375,7 @@ class WorkingGroup(models.Model):
         return self.formed_at is not None
 
 
-class WorkingGroupSignup(ReceivedThroughChannel, AbstractFormSubmission):
+class WorkingGroupSignup(OutOfReferenceIndex, ReceivedThroughChannel, AbstractFormSubmission):
     """One person's sign-up for one working group (a person choosing three groups has three rows).
 
     The form builder's submission class, so Wagtail's submissions listing and export work.

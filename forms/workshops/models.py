@@ -34,7 +34,7 @@ from strategy_pages.prepared import prepared_query
 
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
-from ..privacy.models import FormAdminInlinePanel, PersonalDataSettings, form_admin_field
+from ..privacy.models import FormAdminInlinePanel, OutOfReferenceIndex, PersonalDataSettings, form_admin_field
 
 # Names administrators may use in message texts, e.g. "Dzień dobry {imie_nazwisko}".
 # Replaced from a fixed table (forms.workshops.messages.placeholder_values), never with str.format.
@@ -489,7 +489,7 @@ class WorkshopSession(Orderable):
             raise ValidationError({"ends_at": _("The session must end after it starts.")})
 
 
-class WorkshopSubmission(models.Model):
+class WorkshopSubmission(OutOfReferenceIndex, models.Model):
     """The registrations one person sent in one form post: one confirmation and one
     "Moje zgłoszenie" page (``forms.workshops.tokens.submission_token``) for all of them.
 
@@ -574,7 +574,7 @@ def normalise_check_in_code(text):
     return re.sub(r"[\s-]", "", text or "").upper()
 
 
-class Registration(AbstractFormSubmission):
+class Registration(OutOfReferenceIndex, AbstractFormSubmission):
     """One person's place (or waitlist entry) in one session.
 
     It is the form builder's submission class, so Wagtail's submissions listing
