@@ -43,6 +43,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.http import HttpResponse
 
+from .page_rows import page_of_type, routes_with_generic_fields
 from .prepared import prepared_query
 
 _PREFIX = "strategia"
@@ -211,6 +212,29 @@ def public_pages(queryset, request=None):
     return queryset.public() if site_has_view_restrictions(request) else queryset
 
 
+def prepared_public_pages(build=None, *, maxsize=256):
+    """``prepared_query`` for a query that must leave out private pages. ``build`` takes a keyword
+    ``public_only`` and applies Wagtail's ``public()`` when it is true. ``public()`` queries the view
+    restrictions while the queryset is built, so it can never be prepared: on a site without any
+    restriction (no page is private) the prepared query runs; otherwise the queryset is built with
+    ``public_only=True`` and run as usual. The function returned takes ``build``'s positional arguments
+    and the request (optional, as for ``site_has_view_restrictions``) and returns a list."""
+
+    def decorate(build):
+        prepared = prepared_query(build, maxsize=maxsize)
+
+        @functools.wraps(build)
+        def run(*args, request=None):
+            if site_has_view_restrictions(request):
+                return list(build(*args, public_only=True))
+            return prepared(*args)
+
+        run.build = build
+        return run
+
+    return decorate(build) if build is not None else decorate
+
+
 def preload_site(request):
     """Set Wagtail's per-request site (``request._wagtail_site``) from the cache, with its home page
     already specific: routing then starts without the two queries for the site and its root page."""
@@ -246,26 +270,6 @@ def _route_through_root_page(site, to_home_page=False):
             site.root_page = found[0]
     elif routes_with_generic_fields(model):
         site.root_page = root.specific_deferred
-
-
-@prepared_query(maxsize=2048)
-def page_of_type(model, pk, url_path=None):
-    """The page ``pk`` as a list of its type, as ``.specific`` loads it (empty when it is gone), with the
-    type's ``route_select_related``; with ``url_path``, only while the page is still at that path."""
-    queryset = model._default_manager.filter(pk=pk)
-    if url_path is not None:
-        queryset = queryset.filter(url_path=url_path)
-    if related := getattr(model, "route_select_related", ()):
-        queryset = queryset.select_related(*related)
-    return queryset.order_by("pk")[:1]
-
-
-def routes_with_generic_fields(model):
-    """Whether ``model.route`` needs nothing but the generic page fields of its page (path, depth, live):
-    Wagtail's own ``Page.route``, or a type that says so (``route_with_generic_fields``)."""
-    from wagtail.models import Page
-
-    return model is not None and (model.route is Page.route or getattr(model, "route_with_generic_fields", False))
 
 
 @functools.cache

@@ -27,6 +27,7 @@ from .caching import (
     SkipViewRestrictionsMixin,
     cached_fragment,
     current_request,
+    prepared_public_pages,
     public_pages,
     site_has_view_restrictions,
 )
@@ -220,40 +221,51 @@ class HomePageHighlight(Orderable):
         verbose_name_plural = _("highlighted pages")
 
 
-@prepared_query(maxsize=256)
-def _tags_of_news_below(index_path, index_depth):
-    news = "strategy_pages_newspagetag_items__content_object__"
-    return (
-        Tag.objects.filter(
-            **{f"{news}path__startswith": index_path, f"{news}depth": index_depth + 1, f"{news}live": True}
-        )
-        .distinct().order_by("name")
-    )
-
-
-@prepared_query(maxsize=1024)
-def _news_slice(index_key, start, stop):
-    index_pk, path, depth, tag_pk = index_key
+def _news_of_index(index_key, tag_pk=None, public_only=False):
+    """The published news of the index ``(pk, path, depth)``, newest first, with their images; with
+    ``tag_pk``, those with that tag."""
+    index_pk, path, depth = index_key
     news = NewsPage.objects.child_of(Page(pk=index_pk, path=path, depth=depth)).live()
+    if public_only:
+        news = news.public()
     if tag_pk is not None:
         news = news.filter(tags=tag_pk)
-    return news.select_related("image").only(*NewsPage.card_fields).order_by("-date", "-first_published_at")[start:stop]
+    return news.select_related("image").order_by("-date", "-first_published_at")
+
+
+@prepared_public_pages(maxsize=1024)
+def _news_cards_of_index(index_key, tag_pk, start, stop, public_only=False):
+    return _news_of_index(index_key, tag_pk, public_only).only(*NewsPage.card_fields)[start:stop]
+
+
+@prepared_public_pages(maxsize=256)
+def _tags_of_index(index_key, public_only=False):
+    """Tags of the index's published news. Joined through the news pages' rows rather than with
+    ``IN (news subquery)``, which PostgreSQL may run as a nested loop over every news page per tag; a
+    private article must not lend its tags, so with view restrictions the news come from ``public()``."""
+    news = "strategy_pages_newspagetag_items__content_object__"
+    if public_only:
+        tags = Tag.objects.filter(**{f"{news}in": _news_of_index(index_key, public_only=True)})
+    else:
+        _, path, depth = index_key
+        tags = Tag.objects.filter(**{f"{news}path__startswith": path, f"{news}depth": depth + 1, f"{news}live": True})
+    return tags.distinct().order_by("name")
 
 
 class _NewsList:
-    """An index's published news for its paginator: counted by the queryset, each page of news read by a
-    prepared query (the same rows as slicing the queryset; see ``strategy_pages.prepared``)."""
+    """An index's published news for its paginator: counted by a query, each page of news read by a
+    prepared one (see ``strategy_pages.prepared``)."""
 
-    def __init__(self, queryset, index_key):
-        self.queryset, self.index_key = queryset, index_key
+    def __init__(self, index_key, tag_pk):
+        self.index_key, self.tag_pk = index_key, tag_pk
 
     def count(self):
-        return self.queryset.count()
+        return _news_of_index(self.index_key, self.tag_pk, site_has_view_restrictions()).count()
 
     def __getitem__(self, items):
         if not isinstance(items, slice) or items.step is not None:
-            return self.queryset[items]
-        return _news_slice(self.index_key, items.start, items.stop)
+            raise TypeError("a page of news is a slice")
+        return _news_cards_of_index(self.index_key, self.tag_pk, items.start, items.stop)
 
 
 class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
@@ -273,30 +285,18 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
 
     def get_news(self):
         """Published news of this index, newest first."""
-        return (
-            public_pages(NewsPage.objects.child_of(self).live())
-            .select_related("image")
-            .order_by("-date", "-first_published_at")
-        )
+        return _news_of_index((self.pk, self.path, self.depth), public_only=site_has_view_restrictions())
 
     def get_tags(self):
-        """Tags of this index's published news. Joined through the news pages' rows rather than with
-        ``IN (news subquery)``, which PostgreSQL may run as a nested loop over every news page per tag."""
-        if site_has_view_restrictions():  # a private article must not lend its tags: Wagtail's public()
-            tags = Tag.objects.filter(strategy_pages_newspagetag_items__content_object__in=self.get_news())
-            return tags.distinct().order_by("name")
-        return _tags_of_news_below(self.path, self.depth)
+        """Tags of this index's published news."""
+        return _tags_of_index((self.pk, self.path, self.depth))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        news = self.get_news()
         tag = None
         if tag_slug := request.GET.get("tag"):
             tag = get_object_or_404(Tag, slug=tag_slug)
-            news = news.filter(tags=tag)
-        news = news.only(*NewsPage.card_fields)
-        if not site_has_view_restrictions():
-            news = _NewsList(news, (self.pk, self.path, self.depth, tag.pk if tag else None))
+        news = _NewsList((self.pk, self.path, self.depth), tag.pk if tag else None)
         paginator = Paginator(news, NEWS_PER_PAGE)
 
         def news_of_this_page():

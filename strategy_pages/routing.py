@@ -22,8 +22,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from wagtail.models import Page
 
-from .caching import cached_fragment, fragment_cache_seconds, page_of_type, routes_with_generic_fields
+from .caching import cached_fragment, fragment_cache_seconds
 from .navigation import PAGE_LINK_FIELDS, specific_from_row
+from .page_rows import page_of_type, routes_with_generic_fields
 from .prepared import prepared_query
 
 _routes = {}

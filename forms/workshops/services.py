@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
-from strategy_pages.caching import site_has_view_restrictions
+from strategy_pages.caching import prepared_public_pages
 from strategy_pages.navigation import PAGE_LINK_FIELDS
 from strategy_pages.prepared import prepared_query
 
@@ -160,11 +160,10 @@ def _sessions_from(now):
     return WorkshopSession.objects.filter(starts_at__gte=now, page__live=True).with_places().order_by("starts_at", "pk")
 
 
-def _live_workshop_links(page_ids):
-    return WorkshopPage.objects.live().filter(pk__in=page_ids).only(*PAGE_LINK_FIELDS)
-
-
-_live_workshop_links_prepared = prepared_query(_live_workshop_links, maxsize=1024)
+@prepared_public_pages(maxsize=1024)
+def _live_workshop_links(page_ids, public_only=False):
+    pages = WorkshopPage.objects.live().filter(pk__in=page_ids).only(*PAGE_LINK_FIELDS)
+    return pages.public() if public_only else pages
 
 
 def upcoming_workshops(limit=3, now=None):
@@ -181,10 +180,7 @@ def upcoming_workshops(limit=3, now=None):
         sessions_by_page.setdefault(session.page_id, []).append(session)
     if not sessions_by_page:
         return []
-    if site_has_view_restrictions():  # public() queries the restrictions: never prepared
-        pages = list(_live_workshop_links(tuple(sorted(sessions_by_page))).public())
-    else:
-        pages = _live_workshop_links_prepared(tuple(sorted(sessions_by_page)))
+    pages = _live_workshop_links(tuple(sorted(sessions_by_page)))
     for page in pages:
         page.upcoming_sessions = set_places_left(sessions_by_page[page.pk])
         page.next_start = page.upcoming_sessions[0].starts_at

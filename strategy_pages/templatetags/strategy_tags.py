@@ -14,11 +14,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
-from strategy_pages.caching import cached_fragment, site_has_view_restrictions
+from strategy_pages.caching import cached_fragment, prepared_public_pages
 from strategy_pages.images import with_renditions
 from strategy_pages.models import NewsPage
 from strategy_pages.navigation import navigation
-from strategy_pages.prepared import prepared_query
 
 register = template.Library()
 
@@ -93,14 +92,13 @@ def latest_news_context(context, limit=4):
     root = site.root_page if site is not None else None
     root_key = (root.pk, root.path, root.depth) if root is not None else None
     exclude = page.pk if page is not None else None
-    if site_has_view_restrictions(request):  # public() queries the restrictions: never prepared
-        news = _latest_news_query(root_key, exclude, limit, public_only=True)
-    else:
-        news = _latest_news(root_key, exclude, limit)
-    return {"news": with_renditions(list(news)), "request": request}
+    news = _latest_news(root_key, exclude, limit, request=request)
+    return {"news": with_renditions(news), "request": request}
 
 
-def _latest_news_query(root_key, exclude, limit, public_only=False):
+# The site's home page by its primary key, path and depth: a moved home page is another query.
+@prepared_public_pages(maxsize=1024)
+def _latest_news(root_key, exclude, limit, public_only=False):
     news = NewsPage.objects.live().only(*NewsPage.card_fields).select_related("image")
     if public_only:
         news = news.public()
@@ -110,10 +108,6 @@ def _latest_news_query(root_key, exclude, limit, public_only=False):
     if exclude is not None:
         news = news.exclude(pk=exclude)
     return news.order_by("-date", "-first_published_at")[:limit]
-
-
-# The site's home page by its primary key, path and depth: a moved home page is another query.
-_latest_news = prepared_query(_latest_news_query, maxsize=1024)
 
 
 @register.simple_tag(takes_context=True)

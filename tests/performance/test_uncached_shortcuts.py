@@ -70,3 +70,35 @@ def test_navigation_shows_the_menu_breadcrumbs_and_feed_links(site_pages, no_cac
     assert f'href="{index_url}feed/rss/"' in html and f'href="{index_url}feed/atom/"' in html
     assert f'<a href="{index_url}">Aktualności</a>' in html  # breadcrumbs and menu
     assert f'href="{index_url}?tag=warsztaty"' in html  # tag links to the parent
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["every cache off", "fragment cache"])
+def test_private_pages_stay_out_of_the_lists_once_any_page_is_private(site_pages, settings, client, cached):
+    """The lists' queries are prepared only while no page is private (``caching.prepared_public_pages``):
+    with a view restriction the latest news, the news index with its tags and the upcoming workshops
+    leave out private pages, and show them again once the restriction is gone."""
+    settings.PAGE_CACHE_SECONDS, settings.FRAGMENT_CACHE_SECONDS = 0, 3600 if cached else 0
+    home, news_index, article = site_pages["home"], site_pages["news_index"], site_pages["news"]
+    article.tags.add("tylko-dla-zespolu")
+    article.save_revision().publish()
+    home_url, index_url = home.url, news_index.url
+
+    def shown():
+        home_html = client.get(home_url).content.decode()
+        index_html = client.get(index_url).content.decode()
+        return (
+            f'href="{article.url}"' in home_html,  # the latest news
+            f'href="{article.url}"' in index_html,  # the index's news
+            "tag=tylko-dla-zespolu" in index_html,  # the index's tags
+            f'href="{site_pages["workshop"].url}"' in home_html,  # the upcoming workshops
+        )
+
+    assert shown() == (True, True, True, True)
+    restrictions = []
+    for page in (article, site_pages["workshop"]):
+        restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+        restrictions.append(restriction)
+    assert shown() == (False, False, False, False)
+    for restriction in restrictions:
+        restriction.delete()
+    assert shown() == (True, True, True, True)
