@@ -98,6 +98,8 @@ TEMPLATES = [
         "DIRS": [PROJECT_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Django's |date filter, each distinct date formatted once per process (the same text).
+            "builtins": ["strategy_pages.templatetags.strategy_dates"],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",

@@ -14,6 +14,7 @@ from strategy_pages.caching import SkipViewRestrictionsMixin
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
 from ..privacy.models import FormAdminInlinePanel, PersonalDataSettings, form_admin_field
+from ..questions import PreparedQuestionsMixin
 
 TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
@@ -22,7 +23,7 @@ class SurveyFormField(AbstractFormField):
     page = ParentalKey("SurveyPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class SurveyPage(SkipViewRestrictionsMixin, PersonalDataSettings, AbstractEmailForm):  # noqa: DJ008 - Page.__str__
+class SurveyPage(SkipViewRestrictionsMixin, PreparedQuestionsMixin, PersonalDataSettings, AbstractEmailForm):  # noqa: DJ008 - Page.__str__
     """A survey. Staff e-mail (to_address/subject) goes through the task queue, never inside the request."""
 
     template = "forms/surveys/survey_page.html"

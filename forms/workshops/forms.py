@@ -7,7 +7,7 @@ Only validation lives here; places are decided by ``forms.workshops.services``.
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.contrib.forms.forms import BaseForm, WagtailAdminFormPageForm
+from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
 
 from ..fields import (
     EMAIL_MAX_LENGTH,
@@ -18,6 +18,7 @@ from ..fields import (
     ConsentField,
     LengthLimitedFormBuilder,
     PageChoicesField,
+    PublicForm,
     SingleLineField,
     phone_validator,
 )
@@ -35,7 +36,7 @@ class SessionChoiceField(PageChoicesField):
         return obj.title
 
 
-class RegistrationForm(BaseForm):
+class RegistrationForm(PublicForm):
     """Fixed fields; ``RegistrationFormBuilder`` adds the administrator's extra fields to a subclass."""
 
     full_name = SingleLineField(
@@ -104,7 +105,7 @@ class RegistrationFormBuilder(LengthLimitedFormBuilder):
         """The key of an extra field in the form and in ``form_data`` (``WorkshopFormField.form_data_key``)."""
         return field.form_data_key
 
-    def get_form_class(self):
+    def build_form_class(self):
         formfields = self.formfields
         return type(
             "WorkshopRegistrationForm",

@@ -35,6 +35,7 @@ from strategy_pages.prepared import prepared_query
 from ..conf import form_page_parent_page_types
 from ..lazy_import import LazyImport
 from ..privacy.models import FormAdminInlinePanel, OutOfReferenceIndex, PersonalDataSettings, form_admin_field
+from ..questions import PreparedQuestionsMixin
 
 # Names administrators may use in message texts, e.g. "Dzień dobry {imie_nazwisko}".
 # Replaced from a fixed table (forms.workshops.messages.placeholder_values), never with str.format.
@@ -188,7 +189,9 @@ class WorkshopFormField(AbstractFormField):
         return f"{EXTRA_FIELD_PREFIX}{name}" if name in RESERVED_FIELD_NAMES else name
 
 
-class WorkshopPage(SkipViewRestrictionsMixin, PersonalDataSettings, WorkshopNotificationSettings, AbstractForm):  # noqa: DJ008 - Page.__str__
+class WorkshopPage(  # noqa: DJ008 - Page.__str__
+    SkipViewRestrictionsMixin, PreparedQuestionsMixin, PersonalDataSettings, WorkshopNotificationSettings, AbstractForm
+):
     """A workshop (one evening or event) with sessions that people register for."""
 
     template = "forms/workshops/workshop_page.html"
