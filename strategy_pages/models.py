@@ -302,7 +302,7 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         def news_of_this_page():
             # The cards' images and renditions come with the page of news: two queries for any number.
             shown = paginator.get_page(request.GET.get("page"))
-            shown.object_list = with_renditions(list(shown.object_list))
+            shown.object_list = with_renditions(list(shown.object_list), spec=NewsPage.card_picture_spec)
             return shown
 
         # Counted and fetched only if the list is rendered, not when the content comes from the fragment cache.
@@ -427,6 +427,9 @@ class NewsPage(CachedPageMixin, Page):
     route_select_related = ("image", "action_page")
     # What a news card (lists, latest news) shows: a link, the date, the lead and the image.
     card_fields = (*PAGE_LINK_FIELDS, "date", "intro", "image", "image_alt")
+    # The filters of the card's {% picture %} (strategy_pages/includes/news_card.html; a test keeps both
+    # the same): the lists load only these renditions of each image.
+    card_picture_spec = "format-{avif,jpeg} fill-{400x225,800x450}"
 
     class Meta:
         verbose_name = _("news article")

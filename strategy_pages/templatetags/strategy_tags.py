@@ -93,7 +93,7 @@ def latest_news_context(context, limit=4):
     root_key = (root.pk, root.path, root.depth) if root is not None else None
     exclude = page.pk if page is not None else None
     news = _latest_news(root_key, exclude, limit, request=request)
-    return {"news": with_renditions(news), "request": request}
+    return {"news": with_renditions(news, spec=NewsPage.card_picture_spec), "request": request}
 
 
 # The site's home page by its primary key, path and depth: a moved home page is another query.
