@@ -208,11 +208,10 @@ class LengthLimitedFormBuilder(FormBuilder):
     """Wagtail's form builder with a length limit on every text field; keys are the fields' clean names."""
 
     def get_form_class(self):
-        fields = list(self.fields)
-        key = (type(self), get_language(), tuple(_question_values(field) for field in fields))
+        self.fields = list(self.fields)  # read once: for the key and, when new, for the class
+        key = (type(self), get_language(), tuple(_question_values(field) for field in self.fields))
         form_class = _FORM_CLASSES.get(key)
         if form_class is None:
-            self.fields = fields
             form_class = self.build_form_class()
             while len(_FORM_CLASSES) >= _FORM_CLASSES_MAX:
                 _FORM_CLASSES.pop(next(iter(_FORM_CLASSES)), None)
