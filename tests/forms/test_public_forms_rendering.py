@@ -90,7 +90,7 @@ def test_the_kept_form_classes_are_bounded(monkeypatch):
 
 def test_a_saved_pages_new_question_shows_at_once_and_a_draft_shows_its_own(client, form_index):
     survey = SurveyPage(title="Ankieta", slug="ankieta", to_address="urzad@example.org", subject="Nowa",
-                        form_fields=[SurveyFormField(label="Co zmienić?", field_type="multiline")])
+                        form_fields=[SurveyFormField(label="Co zmienić?", field_type="multiline", sort_order=0)])
     form_index.add_child(instance=survey)
     survey.save_revision().publish()
     assert 'name="co_zmienic"' in client.get(survey.url).content.decode()
